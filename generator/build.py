@@ -1,0 +1,241 @@
+"""The build: fetch every source (safely), merge, store images, render, write.
+
+    fetch_sources -> merge_site -> store_images -> render_site -> write_site -> save state
+
+Any exception before `write_site` leaves the output folder exactly as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from . import images, lifecycle, pages, snapshot
+from .config import Config
+from .errors import BuildError, GeneratorError, SourceError
+from .http import Stats
+from .model import Image, Organization, Site, SourceData, to_jsonable
+from .normalize import markdown_to_html
+from .render import render_site
+from .sources import SOURCES, FetchContext
+from .write import WriteResult, write_site
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildOptions:
+    output: Path | None = None
+    offline: bool = False
+    allow_stale: bool = False
+    accept_drop: bool = False
+    env: dict[str, str] | None = None
+    transport: httpx.BaseTransport | None = None  # tests inject one
+    sleep: Callable[[float], None] = time.sleep
+    now: datetime | None = None
+
+
+@dataclass
+class SourceReport:
+    name: str
+    jobs: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+    stale: bool = False
+    seconds: float = 0.0
+
+
+@dataclass
+class BuildReport:
+    sources: list[SourceReport] = field(default_factory=list)
+    written: WriteResult | None = None
+    stats: Stats = field(default_factory=Stats)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    output: Path | None = None
+
+    @property
+    def data_changed(self) -> bool:
+        return any(s.added or s.updated or s.closed for s in self.sources)
+
+
+def build_now(options: BuildOptions) -> datetime:
+    """Return the build's clock: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    if options.now:
+        return options.now
+    env = options.env if options.env is not None else os.environ
+    epoch = env.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+def fetch_sources(config: Config, options: BuildOptions, report: BuildReport) -> list[tuple[str, SourceData, dict[str, Any]]]:
+    """Fetch every source, applying the safety rules; return (name, data, state) per source."""
+    results = []
+    failures: list[GeneratorError] = []
+    env = dict(options.env if options.env is not None else os.environ)
+    for source_config in config.sources:
+        cls = SOURCES[source_config.type]
+        name = source_config.name
+        previous = snapshot.load_snapshot(config.cache_dir, name)
+        source_report = SourceReport(name)
+        report.sources.append(source_report)
+        started = time.monotonic()
+        remote = source_config.type != "local"
+        try:
+            if options.offline and remote:
+                if previous is None:
+                    raise SourceError(name, "--offline needs a snapshot, and there is none yet; run `careers fetch` once with network access")
+                data, state = previous
+                log.info("%s: offline, using the snapshot (%d jobs)", name, len(data.jobs))
+            else:
+                context = FetchContext(
+                    root=config.root,
+                    languages=config.site.languages,
+                    env=env,
+                    previous=previous[0] if previous else None,
+                    previous_state=previous[1] if previous else {},
+                    stats=report.stats,
+                    transport=options.transport,
+                    sleep=options.sleep,
+                )
+                source = cls(source_config, context)
+                data = source.fetch()
+                state = source.state
+                if remote and cls.GUARD_DROP:
+                    check_drop(name, previous[0] if previous else None, data, float(source_config.get("max_drop", 0.5)), options.accept_drop)
+        except GeneratorError as exc:
+            if options.allow_stale and previous is not None and not isinstance(exc, DropError):
+                warning = f"STALE DATA: {exc}; --allow-stale: publishing {name}'s last snapshot ({len(previous[0].jobs)} jobs) instead"
+                log.warning(warning)
+                report.warnings.append(warning)
+                data, state = previous
+                source_report.stale = True
+            else:
+                failures.append(exc)
+                continue
+        source_report.seconds = time.monotonic() - started
+        source_report.jobs = len(data.jobs)
+        diff_jobs(previous[0] if previous else None, data, source_report)
+        for warning in data.warnings:
+            report.warnings.append(f"{name}: {warning}")
+            log.warning("%s: %s", name, warning)
+        results.append((name, data, state))
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        # Still one line: the build stops before anything is written.
+        raise BuildError(" | ".join(str(f) for f in failures))
+    return results
+
+
+class DropError(SourceError):
+    """A source lost too many jobs at once."""
+
+
+def check_drop(name: str, previous: SourceData | None, data: SourceData, max_drop: float, accept: bool) -> None:
+    """Refuse a fetch that empties a source or loses more than `max_drop` of its jobs."""
+    if accept or previous is None or not previous.jobs:
+        return
+    before = {j.key for j in previous.jobs}
+    lost = len(before - {j.key for j in data.jobs})
+    if not data.jobs:
+        raise DropError(name, f"returned no jobs, but the last snapshot had {len(before)}; if every job really closed, rebuild with --accept-drop")
+    if lost / len(before) > max_drop:
+        raise DropError(
+            name,
+            f"{lost} of {len(before)} jobs disappeared at once (more than max_drop = {max_drop:.0%}); if that is right, rebuild with --accept-drop",
+        )
+
+
+def diff_jobs(previous: SourceData | None, data: SourceData, report: SourceReport) -> None:
+    old = {j.key: to_jsonable(j) for j in previous.jobs} if previous else {}
+    new = {j.key: to_jsonable(j) for j in data.jobs}
+    report.added = sorted(set(new) - set(old))
+    report.closed = sorted(set(old) - set(new))
+    report.updated = sorted(k for k in set(new) & set(old) if new[k] != old[k])
+
+
+def merge_site(config: Config, fetched: list[tuple[str, SourceData, dict[str, Any]]]) -> Site:
+    """Merge sources into one Site, with [organization] overriding what sources say."""
+    site = Site()
+    org = Organization()
+    offices: dict[str, Any] = {}
+    departments: dict[str, Any] = {}
+    for _, data, _ in fetched:
+        site.jobs.extend(data.jobs)
+        for office in data.offices:
+            offices.setdefault(office.id, office)
+        for department in data.departments:
+            departments.setdefault(department.id, department)
+        org = org.merged(data.organization)
+        site.open_application_url = site.open_application_url or data.open_application_url
+        site.warnings.extend(data.warnings)
+    override = config.organization
+    org = Organization(
+        name=override.name or "",
+        url=override.url,
+        logo=Image(url=override.logo, alt=override.name or "") if override.logo else None,
+        same_as=override.same_as,
+        description={"": markdown_to_html(override.description)} if override.description else {},
+    ).merged(org)
+    if not org.name:
+        org = dataclasses.replace(org, name=config.site.title)
+    site.organization = org
+    site.offices = sorted(offices.values(), key=lambda o: o.name.lower())
+    site.departments = sorted(departments.values(), key=lambda d: d.name.lower())
+    site.pages = pages.load_pages(config)
+    return site
+
+
+def build_site(config: Config, options: BuildOptions | None = None) -> BuildReport:
+    """Fetch, render and write the whole site; raise GeneratorError and leave the output untouched on failure."""
+    options = options or BuildOptions()
+    started = time.monotonic()
+    report = BuildReport()
+    now = build_now(options)
+    output = (options.output or config.output_dir).resolve()
+    report.output = output
+    fetched = fetch_sources(config, options, report)
+    site = merge_site(config, fetched)
+    state = lifecycle.load_state(config.cache_dir)
+    state = lifecycle.update_state(state, site.jobs, now.date(), config.site.closed_retention_days)
+    site.closed = lifecycle.closed_jobs(state, site.jobs)
+    site.moved = lifecycle.moved_jobs(state, site.jobs)
+    site = images.store_images(config, site, options, report)
+    try:
+        files = render_site(config, site)
+    except GeneratorError:
+        raise
+    except Exception as exc:  # a template error must fail the build with one line, not a traceback
+        raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
+    files.update(site.media)
+    report.written = write_site(files, output)
+    for name, data, source_state in fetched:
+        snapshot.save_snapshot(config.cache_dir, name, data, source_state)
+    lifecycle.save_state(config.cache_dir, state)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def fetch_only(config: Config, options: BuildOptions | None = None) -> BuildReport:
+    """Fetch every source and save snapshots, without rendering."""
+    options = options or BuildOptions()
+    report = BuildReport()
+    started = time.monotonic()
+    for name, data, state in fetch_sources(config, options, report):
+        snapshot.save_snapshot(config.cache_dir, name, data, state)
+    report.seconds = time.monotonic() - started
+    return report
+

@@ -1,0 +1,157 @@
+"""The `careers` command. Thin: parse options, call one function, map errors to exit codes.
+
+Exit codes: 0 success, 1 build or check failure, 2 usage or config error; `build --if-changed`
+exits 3 when the data did not change (see README).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import CheckError, GeneratorError
+
+log = logging.getLogger("generator")
+NO_CHANGE_EXIT = 3
+
+
+def setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else logging.DEBUG if verbose > 1 else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s" if verbose else "%(message)s"))
+    root = logging.getLogger("generator")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+    # httpx logs every URL at INFO; our HTTP layer logs redacted ones instead.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def fail(exc: BaseException, verbose: int) -> None:
+    """Print a one-line reason (a traceback only with -v) and exit with the error's code."""
+    if verbose and not isinstance(exc, GeneratorError | click.ClickException):
+        traceback.print_exc()
+    code = exc.exit_code if isinstance(exc, GeneratorError) else 1
+    message = str(exc).replace("\n", " ")
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+verbose_option = click.option("-v", "--verbose", count=True, help="More detail; -vv for debug output and tracebacks.")
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
+config_option = click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), default=Path("careers.toml"), show_default=True, help="The site's careers.toml."
+)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="careers")
+def main() -> None:
+    """Build a static careers site from your recruiting system."""
+
+
+@main.command()
+@config_option
+@click.option("--output", type=click.Path(path_type=Path), help="Output folder (default: site.output, `public`).")
+@click.option("--offline", is_flag=True, help="Build from the last snapshots; send no request.")
+@click.option("--allow-stale", is_flag=True, help="If a source fails, publish its last snapshot instead (with a warning).")
+@click.option("--accept-drop", is_flag=True, help="Publish even if a source lost more than max_drop of its jobs.")
+@click.option("--if-changed", is_flag=True, help=f"Exit {NO_CHANGE_EXIT} when no job was added, updated or closed.")
+@verbose_option
+@quiet_option
+def build(config_path: Path, output: Path | None, offline: bool, allow_stale: bool, accept_drop: bool, if_changed: bool, verbose: int, quiet: bool) -> None:
+    """Fetch every source and write the site."""
+    from .build import BuildOptions, build_site
+    from .config import load_config
+    from .summary import summarize
+
+    setup_logging(verbose, quiet)
+    try:
+        config = load_config(config_path)
+        report = build_site(config, BuildOptions(output=output, offline=offline, allow_stale=allow_stale, accept_drop=accept_drop))
+    except (GeneratorError, OSError) as exc:
+        fail(exc, verbose)
+        return
+    if not quiet:
+        click.echo(summarize(report), err=True)
+    if if_changed and not report.data_changed:
+        sys.exit(NO_CHANGE_EXIT)
+
+
+@main.command()
+@config_option
+@click.option("--allow-stale", is_flag=True, help="If a source fails, keep its last snapshot.")
+@click.option("--accept-drop", is_flag=True, help="Accept a source losing more than max_drop of its jobs.")
+@verbose_option
+@quiet_option
+def fetch(config_path: Path, allow_stale: bool, accept_drop: bool, verbose: int, quiet: bool) -> None:
+    """Fetch every source and save snapshots, without rendering."""
+    from .build import BuildOptions, fetch_only
+    from .config import load_config
+    from .summary import summarize
+
+    setup_logging(verbose, quiet)
+    try:
+        report = fetch_only(load_config(config_path), BuildOptions(allow_stale=allow_stale, accept_drop=accept_drop))
+    except (GeneratorError, OSError) as exc:
+        fail(exc, verbose)
+        return
+    if not quiet:
+        click.echo(summarize(report), err=True)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@verbose_option
+def check(directory: Path, verbose: int) -> None:
+    """Check a built site: JobPosting rules on every job page, and every internal link."""
+    from .check import check_site
+
+    problems = check_site(directory)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        fail(CheckError(problems), verbose)
+    click.echo(f"{directory}: ok", err=True)
+
+
+@main.command()
+@config_option
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--offline", is_flag=True, help="Build from snapshots only.")
+@verbose_option
+def serve(config_path: Path, port: int, offline: bool, verbose: int) -> None:
+    """Build, serve on 127.0.0.1, and rebuild and reload on changes."""
+    from .serve import serve_site
+
+    setup_logging(verbose, False)
+    try:
+        serve_site(config_path, port=port, offline=offline)
+    except (GeneratorError, OSError) as exc:
+        fail(exc, verbose)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def init(directory: Path, force: bool) -> None:
+    """Create a new site: careers.toml, content/, templates/ and a CI workflow."""
+    from .scaffold import scaffold
+
+    try:
+        created = scaffold(directory, force=force)
+    except (GeneratorError, OSError) as exc:
+        fail(exc, 0)
+        return
+    for path in created:
+        click.echo(f"created {path}")
+    click.echo(f"next: cd {directory} && careers build && careers serve", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,264 @@
+"""The normalized vocabulary every source fills and every theme reads.
+
+No I/O and nothing source-specific lives here: a source maps its payloads into these types
+(see ../shared/api/mapping.md), the renderer only ever sees these types.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+# Google's case-sensitive employmentType values.
+EMPLOYMENT_TYPES = (
+    "FULL_TIME",
+    "PART_TIME",
+    "CONTRACTOR",
+    "TEMPORARY",
+    "INTERN",
+    "VOLUNTEER",
+    "PER_DIEM",
+    "OTHER",
+)
+# Google's case-sensitive baseSalary unitText values.
+SALARY_UNITS = ("HOUR", "DAY", "WEEK", "MONTH", "YEAR")
+# Google's educationRequirements credentialCategory values.
+EDUCATION_CATEGORIES = (
+    "high school",
+    "associate degree",
+    "bachelor degree",
+    "professional certificate",
+    "postgraduate degree",
+)
+
+
+class Remote(str, Enum):
+    """How much of the job can be done away from the office."""
+
+    NO = "no"  # on site
+    OCCASIONAL = "occasional"  # now and then
+    HYBRID = "hybrid"  # part of the week
+    FULL = "full"  # 100 % remote: the only level that earns TELECOMMUTE
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture the site shows; `path` is set once it is stored in the site."""
+
+    url: str
+    alt: str = ""
+    path: str | None = None  # site-relative path after download, e.g. "media/ab12.jpg"
+    width: int | None = None
+    height: int | None = None
+    variants: tuple[tuple[int, str], ...] = ()  # (width, site path) of resized copies
+
+
+@dataclass(frozen=True)
+class Organization:
+    """The hiring organization."""
+
+    name: str = ""
+    url: str | None = None
+    logo: Image | None = None
+    cover: Image | None = None
+    same_as: tuple[str, ...] = ()
+    # language -> sanitized HTML; the key "" holds the text for every language
+    description: dict[str, str] = field(default_factory=dict)
+    gallery: tuple[Image, ...] = ()
+
+    def merged(self, other: Organization) -> Organization:
+        """Return this organization completed by `other` where this one is empty."""
+        values = {}
+        for f in dataclasses.fields(self):
+            mine = getattr(self, f.name)
+            values[f.name] = mine if mine else getattr(other, f.name)
+        return Organization(**values)
+
+
+@dataclass(frozen=True)
+class Office:
+    """A place people report to work."""
+
+    id: str
+    name: str
+    street: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2, upper case
+    image: Image | None = None
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name) or slugify(self.id)
+
+
+@dataclass(frozen=True)
+class Department:
+    """The team a job belongs to."""
+
+    id: str
+    name: str
+    description: str = ""  # sanitized HTML
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name) or slugify(self.id)
+
+
+@dataclass(frozen=True)
+class Salary:
+    """A base salary or range; amounts are numbers, currency ISO 4217."""
+
+    currency: str
+    unit: str  # one of SALARY_UNITS
+    min: float | None = None
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of a job description."""
+
+    title: str
+    html: str  # sanitized
+
+
+@dataclass(frozen=True)
+class Job:
+    """One published position."""
+
+    source: str  # the name of the source it came from
+    id: str  # the job's own id in its source (JobPosting identifier.value)
+    title: str
+    date_posted: str  # ISO 8601 with offset, or YYYY-MM-DD
+    sections: tuple[Section, ...] = ()  # description, in order
+    department: Department | None = None
+    offices: tuple[Office, ...] = ()
+    employment_types: tuple[str, ...] = ()  # values of EMPLOYMENT_TYPES
+    employment_label: str | None = None  # the source's own wording, shown on the page
+    remote: Remote = Remote.NO
+    salary: Salary | None = None
+    experience_months: int | None = None
+    experience_label: str | None = None
+    education: str | None = None  # one of EDUCATION_CATEGORIES
+    education_label: str | None = None
+    valid_through: str | None = None
+    updated_at: str | None = None
+    apply_url: str | None = None
+    direct_apply: bool = False
+    language: str | None = None
+    tags: tuple[str, ...] = ()
+    categories: tuple[tuple[str, str], ...] = ()  # (name, value) shown on the page
+    image: Image | None = None
+    # The countries a fully remote applicant may live in (alpha-2); defaults to the offices'.
+    remote_countries: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """Return the job's identity across sources."""
+        return f"{self.source}:{self.id}"
+
+    @property
+    def slug(self) -> str:
+        """Return the URL segment: the id keeps it stable when the title changes."""
+        return "-".join(part for part in (slugify(self.title)[:60].strip("-"), slugify(self.id)) if part)
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        if self.remote_countries:
+            return self.remote_countries
+        seen: dict[str, None] = {}
+        for office in self.offices:
+            if office.country:
+                seen[office.country] = None
+        return tuple(seen)
+
+    @property
+    def description_html(self) -> str:
+        parts = []
+        for section in self.sections:
+            if section.title:
+                parts.append(f"<h2>{escape_text(section.title)}</h2>")
+            parts.append(section.html)
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class ContentPage:
+    """A page written in content/pages/*.md."""
+
+    slug: str
+    title: str
+    html: str
+    language: str | None = None
+    description: str = ""
+
+
+@dataclass
+class SourceData:
+    """Everything one source delivered, already normalized."""
+
+    jobs: list[Job] = field(default_factory=list)
+    offices: list[Office] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
+    organization: Organization = field(default_factory=Organization)
+    open_application_url: str | None = None
+    pages: list[ContentPage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def escape_text(text: str) -> str:
+    """Escape text for HTML."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def slugify(text: str) -> str:
+    """Return a lowercase ASCII URL segment for `text` (Hebrew and other scripts fall back to "")."""
+    normalized = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", normalized.lower()).strip("-")
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn model objects into plain JSON values (for snapshots and jobs.json)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+@dataclass
+class Site:
+    """Everything the renderer needs: all sources merged, with site overrides applied."""
+
+    jobs: list[Job] = field(default_factory=list)
+    offices: list[Office] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
+    organization: Organization = field(default_factory=Organization)
+    open_application_url: str | None = None
+    pages: list[ContentPage] = field(default_factory=list)
+    closed: list[ClosedJob] = field(default_factory=list)
+    moved: list[tuple[str, Job]] = field(default_factory=list)  # (old slug, job) after a rename
+    media: dict[str, bytes] = field(default_factory=dict)  # stored images: site path -> bytes
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClosedJob:
+    """A job that left its source: its URL lives on for a while without JobPosting markup."""
+
+    key: str
+    title: str
+    slug: str
+    language: str | None
+    department: Department | None
+    closed_at: str  # ISO date

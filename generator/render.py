@@ -1,0 +1,441 @@
+"""Render the site model into pages (path -> bytes) with the theme's Jinja templates.
+
+Nothing here touches the output folder: `render_site` returns data for write.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+
+from . import i18n, jsonld, lifecycle
+from .config import Config
+from .model import EMPLOYMENT_TYPES, ClosedJob, ContentPage, Job, Office, Remote, Site, slugify
+from .normalize import plain_text
+from .themes import Theme, theme_chain
+
+REMOTE_ORDER = [Remote.FULL, Remote.HYBRID, Remote.OCCASIONAL, Remote.NO]
+
+
+@dataclass
+class Facet:
+    """One facet value with its jobs: a department, office, remote level, contract or tag."""
+
+    kind: str  # department | office | remote | contract | tag
+    value: str  # the value in URLs and data attributes
+    label: str
+    jobs: list[Job] = field(default_factory=list)
+    path: str = ""
+
+
+@dataclass
+class Section:
+    """One language's part of the site."""
+
+    language: str
+    prefix: str  # "" for the root, "/fr" otherwise
+    jobs: list[Job]
+    closed: list[ClosedJob]
+    pages: list[ContentPage]
+    facets: dict[str, list[Facet]]
+
+
+class Renderer:
+    """Holds the theme, assets and URL helpers for one build."""
+
+    def __init__(self, config: Config, site: Site):
+        self.config = config
+        self.site = site
+        self.base_path = urlsplit(config.site.url).path.rstrip("/")
+        self.chain: list[Theme] = theme_chain(config.root, config.site.theme)
+        self.assets, self.asset_files = self._collect_assets()
+        self.sections = self._sections()
+        self.job_paths: dict[str, str] = {}
+        for section in self.sections.values():
+            for job in section.jobs:
+                self.job_paths[job.key] = f"{section.prefix}/jobs/{job.slug}/"
+        self._envs: dict[str, jinja2.Environment] = {}
+
+    # -- URLs -------------------------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        """Return the root-relative URL of a site path ("/jobs/x/" -> "/base/jobs/x/")."""
+        return f"{self.base_path}/{path.lstrip('/')}"
+
+    def absolute(self, path: str) -> str:
+        return f"{self.config.site.url}/{path.lstrip('/')}"
+
+    def asset(self, name: str) -> str:
+        if name not in self.assets:
+            raise jinja2.TemplateRuntimeError(f"asset {name!r} is not in the theme's static/ folder")
+        return self.url(self.assets[name])
+
+    def job_url(self, job: Job) -> str:
+        return self.url(self.job_paths[job.key])
+
+    # -- model views ------------------------------------------------------------------------
+
+    def _section_of(self, language: str | None) -> str:
+        languages = self.config.site.languages
+        if language in languages:
+            return language  # type: ignore[return-value]
+        if language:
+            base = language.split("-")[0]
+            for candidate in languages:
+                if candidate.split("-")[0] == base:
+                    return candidate
+        return languages[0]
+
+    def _sections(self) -> dict[str, Section]:
+        site_config = self.config.site
+        sections = {}
+        for index, language in enumerate(site_config.languages):
+            prefix = "" if index == 0 and not site_config.default_language_prefix else f"/{language}"
+            jobs = sorted(
+                (j for j in self.site.jobs if self._section_of(j.language) == language),
+                key=lambda j: (j.department.name.lower() if j.department else "\uffff", j.title.lower(), j.key),
+            )
+            closed = [c for c in self.site.closed if self._section_of(c.language) == language]
+            pages = [p for p in self.site.pages if p.language in (None, language) or self._section_of(p.language) == language and p.language not in site_config.languages]
+            sections[language] = Section(language, prefix, jobs, closed, pages, self._facets(jobs, prefix, language))
+        return sections
+
+    def _facets(self, jobs: list[Job], prefix: str, language: str) -> dict[str, list[Facet]]:
+        tr = i18n.translations(language)
+        groups: dict[str, dict[str, Facet]] = defaultdict(dict)
+
+        def add(kind: str, value: str, label: str, job: Job) -> None:
+            facet = groups[kind].setdefault(value, Facet(kind, value, label, path=f"{prefix}/{FACET_PATHS[kind]}/{value}/"))
+            facet.jobs.append(job)
+
+        for job in jobs:
+            if job.department:
+                add("department", job.department.slug, job.department.name, job)
+            for office in job.offices:
+                add("office", office.slug, office.name, job)
+            add("remote", job.remote.value, tr.gettext(REMOTE_LABELS[job.remote]), job)
+            for kind in job.employment_types:
+                add("contract", kind.lower().replace("_", "-"), tr.gettext(EMPLOYMENT_LABELS[kind]), job)
+            for tag in job.tags:
+                if slugify(tag):
+                    add("tag", slugify(tag), tag, job)
+        ordered: dict[str, list[Facet]] = {}
+        for kind in FACET_PATHS:
+            values = list(groups.get(kind, {}).values())
+            if kind == "remote":
+                values.sort(key=lambda f: [r.value for r in REMOTE_ORDER].index(f.value))
+            elif kind == "contract":
+                values.sort(key=lambda f: EMPLOYMENT_TYPES.index(f.value.upper().replace("-", "_")))
+            else:
+                values.sort(key=lambda f: (f.label.lower(), f.value))
+            ordered[kind] = values
+        return ordered
+
+    # -- Jinja ------------------------------------------------------------------------------
+
+    def _loader(self) -> jinja2.BaseLoader:
+        loaders: list[jinja2.BaseLoader] = []
+        if self.config.templates_dir.is_dir():
+            loaders.append(jinja2.FileSystemLoader(str(self.config.templates_dir)))
+        loaders.extend(jinja2.FileSystemLoader(str(t.templates)) for t in self.chain)
+        # "default/job.html" always means the default theme's own file, so an override can extend it.
+        prefixed = {t.name: jinja2.FileSystemLoader(str(t.templates)) for t in self.chain}
+        return jinja2.ChoiceLoader([*loaders, jinja2.PrefixLoader(prefixed, delimiter="/")])
+
+    def env(self, language: str) -> jinja2.Environment:
+        if language in self._envs:
+            return self._envs[language]
+        env = jinja2.Environment(
+            loader=self._loader(),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+        )
+        env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
+        env.filters.update(
+            date=lambda v: i18n.format_date(v, language),
+            salary=lambda s: i18n.format_salary(s, language),
+            number=lambda n: i18n.format_number(n, language),
+            plain=plain_text,
+            jsonld=lambda data: jinja2.utils.markupsafe.Markup(jsonld.script_json(data)),
+        )
+        env.globals.update(url=self.url, absolute=self.absolute, asset=self.asset, job_url=self.job_url)
+        self._envs[language] = env
+        return env
+
+    # -- assets -----------------------------------------------------------------------------
+
+    def _collect_assets(self) -> tuple[dict[str, str], dict[str, bytes]]:
+        """Fingerprint the theme chain's static files (a child theme's file wins)."""
+        files: dict[str, Path] = {}
+        for theme in reversed(self.chain):
+            if theme.static.is_dir():
+                for path in sorted(theme.static.rglob("*")):
+                    if path.is_file():
+                        files[path.relative_to(theme.static).as_posix()] = path
+        site_static = self.config.root / "static"
+        if site_static.is_dir():
+            for path in sorted(site_static.rglob("*")):
+                if path.is_file():
+                    files[path.relative_to(site_static).as_posix()] = path
+        names: dict[str, str] = {}
+        output: dict[str, bytes] = {}
+        for name, path in sorted(files.items()):
+            content = path.read_bytes()
+            digest = hashlib.sha256(content).hexdigest()[:10]
+            stem, dot, ext = name.rpartition(".")
+            fingerprinted = f"assets/{stem}.{digest}.{ext}" if dot else f"assets/{name}.{digest}"
+            names[name] = fingerprinted
+            output[fingerprinted] = content
+        return names, output
+
+
+FACET_PATHS = {"department": "departments", "office": "offices", "remote": "remote", "contract": "contract", "tag": "tags"}
+# Labels are msgids; the catalogs translate them.
+REMOTE_LABELS = {Remote.NO: "On site", Remote.OCCASIONAL: "Occasional remote", Remote.HYBRID: "Hybrid", Remote.FULL: "Fully remote"}
+EMPLOYMENT_LABELS = {
+    "FULL_TIME": "Full-time",
+    "PART_TIME": "Part-time",
+    "CONTRACTOR": "Contractor",
+    "TEMPORARY": "Temporary",
+    "INTERN": "Internship",
+    "VOLUNTEER": "Volunteer",
+    "PER_DIEM": "Per diem",
+    "OTHER": "Other",
+}
+UNIT_LABELS = {"HOUR": "per hour", "DAY": "per day", "WEEK": "per week", "MONTH": "per month", "YEAR": "per year"}
+FACET_TITLES = {"department": "Team", "office": "Office", "remote": "Remote work", "contract": "Contract", "tag": "Tag"}
+
+
+def render_site(config: Config, site: Site) -> dict[str, bytes]:
+    """Return every file of the site, keyed by its path in the output folder."""
+    renderer = Renderer(config, site)
+    pages: dict[str, bytes] = dict(renderer.asset_files)
+
+    def emit(path: str, content: str | bytes) -> None:
+        if path in pages:
+            raise ValueError(f"two pages want to be written to {path}")
+        pages[path] = content.encode("utf-8") if isinstance(content, str) else content
+
+    for section in renderer.sections.values():
+        for path, html in render_section(renderer, section):
+            emit(path, html)
+    emit("404.html", render_template(renderer, renderer.sections[config.site.default_language], "404.html", "/404.html", title=None, noindex=True))
+    sitemap_entries = sitemap(renderer)
+    emit("sitemap.xml", sitemap_xml(sitemap_entries))
+    emit("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute('sitemap.xml')}\n")
+    emit("feed.xml", atom_feed(renderer))
+    emit("jobs.json", jobs_json(renderer))
+    closed_paths = [renderer.url(f"{s.prefix}/jobs/{c.slug}/") for s in renderer.sections.values() for c in s.closed]
+    moved_paths = []
+    for old_slug, job in site.moved:
+        section = renderer.sections[renderer._section_of(job.language)]
+        old_path = f"{section.prefix}/jobs/{old_slug}/"
+        target = renderer.job_url(job)
+        moved_paths.append((renderer.url(old_path), target))
+        emit(old_path.lstrip("/") + "index.html", redirect_page(renderer.absolute(renderer.job_paths[job.key]), job.title))
+    for path, content in lifecycle.host_rules(closed_paths, moved_paths).items():
+        emit(path, content)
+    return dict(sorted(pages.items()))
+
+
+def redirect_page(target: str, title: str) -> str:
+    """A tiny page for hosts without redirect rules: the old URL of a renamed job."""
+    t = xml_escape(target, {'"': "&quot;"})
+    return (
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{xml_escape(title)}</title>\n'
+        f'<meta name="robots" content="noindex">\n<link rel="canonical" href="{t}">\n'
+        f'<meta http-equiv="refresh" content="0; url={t}">\n</head>\n<body>\n<p><a href="{t}">{xml_escape(title)}</a></p>\n</body>\n</html>\n'
+    )
+
+
+def render_section(renderer: Renderer, section: Section) -> Iterable[tuple[str, str]]:
+    p = section.prefix
+    yield f"{p.lstrip('/')}/index.html".lstrip("/"), render_template(renderer, section, "index.html", f"{p}/", title=None, jobs=section.jobs)
+    for kind, facets in section.facets.items():
+        for facet in facets:
+            yield facet.path.lstrip("/") + "index.html", render_template(
+                renderer, section, "listing.html", facet.path, title=facet.label, facet=facet, jobs=facet.jobs
+            )
+    for job in section.jobs:
+        path = renderer.job_paths[job.key]
+        yield path.lstrip("/") + "index.html", render_template(renderer, section, "job.html", path, title=job.title, job=job)
+    for closed in section.closed:
+        path = f"{p}/jobs/{closed.slug}/"
+        related = [j for j in section.jobs if closed.department and j.department and j.department.id == closed.department.id]
+        yield path.lstrip("/") + "index.html", render_template(
+            renderer, section, "closed.html", path, title=closed.title, closed=closed, jobs=related, noindex=True
+        )
+    for page in section.pages:
+        path = f"{p}/{page.slug}/"
+        yield path.lstrip("/") + "index.html", render_template(renderer, section, "page.html", path, title=page.title, content=page)
+
+
+def render_template(renderer: Renderer, section: Section, name: str, path: str, *, title: str | None, noindex: bool = False, **extra: Any) -> str:
+    config = renderer.config
+    language = section.language
+    org = renderer.site.organization
+    alternates = []
+    if name == "index.html" or name == "page.html":
+        for other in renderer.sections.values():
+            other_path = f"{other.prefix}/" if name == "index.html" else f"{other.prefix}/{extra['content'].slug}/"
+            if name == "page.html" and not any(pg.slug == extra["content"].slug for pg in other.pages):
+                continue
+            alternates.append({"language": other.language, "url": renderer.absolute(other_path)})
+    switcher = [
+        {"language": other.language, "name": i18n.locale(other.language).get_display_name(other.language).capitalize(), "url": renderer.url(f"{other.prefix}/"), "current": other.language == language}
+        for other in renderer.sections.values()
+    ]
+    context = {
+        "site": {
+            "title": config.site.title,
+            "url": config.site.url,
+            "description": config.site.description,
+            "language": language,
+            "dir": i18n.text_direction(language),
+            "home": renderer.url(f"{section.prefix}/"),
+            "languages": switcher,
+            "alternates": alternates if len(alternates) > 1 else [],
+            "open_application_url": renderer.site.open_application_url,
+        },
+        "organization": org,
+        "section": section,
+        "facets": section.facets,
+        "facet_titles": FACET_TITLES,
+        "page": {"path": path, "url": renderer.url(path), "canonical": renderer.absolute(path), "title": title, "noindex": noindex, "template": name},
+        "pages": section.pages,
+        "jsonld": page_jsonld(renderer, name, path, extra.get("job")),
+        "remote_labels": REMOTE_LABELS,
+        "employment_labels": EMPLOYMENT_LABELS,
+        "unit_labels": UNIT_LABELS,
+        "Remote": Remote,
+        **extra,
+    }
+    return renderer.env(language).get_template(name).render(context)
+
+
+def page_jsonld(renderer: Renderer, template: str, path: str, job: Job | None) -> list[dict[str, Any]]:
+    """Return the JSON-LD blocks of a page: JobPosting on job pages only, Organization and WebSite on indexes."""
+    if template == "job.html" and job is not None:
+        return [jsonld.job_posting(job, renderer.site.organization, renderer.absolute(path), renderer.absolute)]
+    if template == "index.html":
+        blocks = [jsonld.website_ld(renderer.config.site.title, renderer.absolute(path), renderer.config.site.default_language)]
+        if renderer.site.organization.name:
+            blocks.insert(0, jsonld.organization_page_ld(renderer.site.organization, renderer.absolute))
+        return blocks
+    return []
+
+
+def _lastmod(jobs: Iterable[Job]) -> str | None:
+    dates = [j.updated_at or j.date_posted for j in jobs]
+    return max(dates, key=_sortable) if dates else None
+
+
+def _sortable(value: str) -> str:
+    from datetime import datetime, timezone
+
+    try:
+        moment = datetime.fromisoformat(value) if "T" in value else datetime.fromisoformat(value + "T00:00:00+00:00")
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+def sitemap(renderer: Renderer) -> list[tuple[str, str | None]]:
+    entries: list[tuple[str, str | None]] = []
+    for section in renderer.sections.values():
+        entries.append((renderer.absolute(f"{section.prefix}/"), _lastmod(section.jobs)))
+        for facets in section.facets.values():
+            for facet in facets:
+                entries.append((renderer.absolute(facet.path), _lastmod(facet.jobs)))
+        for job in section.jobs:
+            entries.append((renderer.absolute(renderer.job_paths[job.key]), job.updated_at or job.date_posted))
+        for page in section.pages:
+            entries.append((renderer.absolute(f"{section.prefix}/{page.slug}/"), None))
+    return entries
+
+
+def sitemap_xml(entries: list[tuple[str, str | None]]) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for loc, lastmod in entries:
+        lines.append(f"  <url><loc>{xml_escape(loc)}</loc>" + (f"<lastmod>{xml_escape(lastmod)}</lastmod>" if lastmod else "") + "</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def _rfc3339(value: str) -> str:
+    return value if "T" in value else f"{value}T00:00:00Z"
+
+
+def atom_feed(renderer: Renderer) -> str:
+    config = renderer.config
+    jobs = [job for section in renderer.sections.values() for job in section.jobs]
+    jobs.sort(key=lambda j: (_sortable(j.updated_at or j.date_posted), j.key), reverse=True)
+    updated = _rfc3339(_lastmod(jobs) or "1970-01-01")
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{config.site.default_language}">',
+        f"  <title>{xml_escape(config.site.title)}</title>",
+        f"  <id>{xml_escape(renderer.absolute('/'))}</id>",
+        f'  <link rel="alternate" type="text/html" href="{xml_escape(renderer.absolute("/"))}"/>',
+        f'  <link rel="self" type="application/atom+xml" href="{xml_escape(renderer.absolute("feed.xml"))}"/>',
+        f"  <updated>{updated}</updated>",
+        f"  <author><name>{xml_escape(renderer.site.organization.name or config.site.title)}</name></author>",
+    ]
+    for job in jobs:
+        url = renderer.absolute(renderer.job_paths[job.key])
+        summary = plain_text(job.description_html)[:300]
+        lines += [
+            "  <entry>",
+            f"    <title>{xml_escape(job.title)}</title>",
+            f'    <link rel="alternate" type="text/html" href="{xml_escape(url)}"/>',
+            f"    <id>{xml_escape(url)}</id>",
+            f"    <published>{_rfc3339(job.date_posted)}</published>",
+            f"    <updated>{_rfc3339(job.updated_at or job.date_posted)}</updated>",
+            f"    <summary>{xml_escape(summary)}</summary>",
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def _location(office: Office) -> dict[str, Any]:
+    return {k: v for k, v in (("name", office.name), ("city", office.city), ("region", office.region), ("country", office.country)) if v}
+
+
+def jobs_json(renderer: Renderer) -> str:
+    entries = []
+    for section in renderer.sections.values():
+        for job in section.jobs:
+            entries.append(
+                {
+                    "id": job.id,
+                    "source": job.source,
+                    "title": job.title,
+                    "url": renderer.absolute(renderer.job_paths[job.key]),
+                    "language": section.language,
+                    "department": job.department.name if job.department else None,
+                    "locations": [_location(o) for o in job.offices],
+                    "employment_type": list(job.employment_types),
+                    "remote": job.remote.value,
+                    "tags": list(job.tags),
+                    "date_posted": job.date_posted,
+                    "updated_at": job.updated_at,
+                    "valid_through": job.valid_through,
+                }
+            )
+    return json.dumps({"jobs": entries}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+

@@ -1,0 +1,268 @@
+"""The local source: jobs written as Markdown files with TOML front matter.
+
+    content/jobs/backend-engineer.md     +++ front matter +++ then the description
+    content/offices.toml                 [[offices]] id, name, street, city, region, postal_code, country
+    content/departments.toml             [[departments]] id, name, description
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..config import Option, hint
+from ..errors import SourceError
+from ..model import EDUCATION_CATEGORIES, EMPLOYMENT_TYPES, SALARY_UNITS, Department, Image, Job, Office, Remote, Salary, Section, SourceData
+from ..normalize import country_code, currency_code, iso_datetime, markdown_to_html
+from . import Source
+
+FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\r?\n(.*?)\r?\n\+\+\+[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
+JOB_KEYS = {
+    "id", "title", "status", "date_posted", "updated_at", "valid_through", "department", "offices",
+    "employment_type", "remote", "remote_countries", "salary", "experience_months", "experience",
+    "education", "apply_url", "direct_apply", "language", "tags", "categories", "image", "image_alt",
+}  # fmt: skip
+PUBLISHED = {"published"}
+DRAFT = {"draft"}
+
+
+def split_front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
+    """Return (front matter, body) of a `+++`-delimited Markdown file."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        raise ValueError(f"{where}: missing front matter; start the file with a +++ line, TOML keys, and a closing +++ line")
+    try:
+        meta = tomllib.loads(match.group(1))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{where}: front matter is not valid TOML: {exc}") from None
+    return meta, match.group(2)
+
+
+def split_sections(markdown: str) -> tuple[Section, ...]:
+    """Split a Markdown body at its `## ` headings into titled sections."""
+    sections: list[Section] = []
+    title = ""
+    lines: list[str] = []
+
+    def flush() -> None:
+        html = markdown_to_html("\n".join(lines))
+        if html or title:
+            sections.append(Section(title=title, html=html))
+
+    for line in markdown.splitlines():
+        heading = re.match(r"^##\s+(.+?)\s*#*\s*$", line)
+        if heading:
+            flush()
+            title, lines = heading.group(1), []
+        else:
+            lines.append(line)
+    flush()
+    return tuple(sections)
+
+
+class LocalSource(Source):
+    """Read jobs, offices and departments from files under the site's content/ folder."""
+
+    TYPE = "local"
+    GUARD_DROP = False
+    OPTIONS = {
+        "path": Option(str, default="content/jobs", help="folder of job Markdown files"),
+        "offices": Option(str, default="content/offices.toml"),
+        "departments": Option(str, default="content/departments.toml"),
+        "open_application_url": Option(str, help="where to send open (spontaneous) applications"),
+    }
+
+    def fetch(self) -> SourceData:
+        root = self.context.root
+        problems: list[str] = []
+        offices = {o.id: o for o in self._read_table(root / self.config["offices"], "offices", self._office, problems)}
+        departments = {d.id: d for d in self._read_table(root / self.config["departments"], "departments", self._department, problems)}
+        folder = root / self.config["path"]
+        if not folder.is_dir():
+            raise SourceError(self.name, f"{self.config['path']}: no such folder; create it or set path in [[sources]]")
+        jobs: list[Job] = []
+        seen: dict[str, Path] = {}
+        for file in sorted(folder.glob("*.md")):
+            where = str(file.relative_to(root))
+            try:
+                job = self._job(file, where, offices, departments)
+            except ValueError as exc:
+                problems.append(str(exc))
+                continue
+            if job is None:
+                continue
+            if job.id in seen:
+                problems.append(f"{where}: id {job.id!r} is already used by {seen[job.id].relative_to(root)}")
+                continue
+            seen[job.id] = file
+            jobs.append(job)
+        if problems:
+            raise SourceError(self.name, "; ".join(problems))
+        return SourceData(
+            jobs=jobs,
+            offices=list(offices.values()),
+            departments=list(departments.values()),
+            open_application_url=self.config.get("open_application_url"),
+        )
+
+    def _read_table(self, path: Path, key: str, build: Any, problems: list[str]) -> list[Any]:
+        if not path.exists():
+            return []
+        where = str(path.relative_to(self.context.root)) if path.is_relative_to(self.context.root) else str(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            problems.append(f"{where}: not valid TOML: {exc}")
+            return []
+        items = []
+        for index, entry in enumerate(data.get(key, [])):
+            try:
+                items.append(build(entry, f"{where}: {key}[{index}]"))
+            except ValueError as exc:
+                problems.append(str(exc))
+        return items
+
+    @staticmethod
+    def _office(entry: dict[str, Any], where: str) -> Office:
+        known = {"id", "name", "street", "city", "region", "postal_code", "country"}
+        _check_keys(entry, known, where)
+        if not entry.get("id") or not entry.get("name"):
+            raise ValueError(f"{where}: id and name are required")
+        country = country_code(entry.get("country"))
+        if entry.get("country") and not country:
+            raise ValueError(f"{where}.country: {entry['country']!r} is not a country; use an ISO code such as \"FR\"")
+        return Office(
+            id=str(entry["id"]),
+            name=str(entry["name"]),
+            street=entry.get("street"),
+            city=entry.get("city"),
+            region=entry.get("region"),
+            postal_code=str(entry["postal_code"]) if entry.get("postal_code") else None,
+            country=country,
+        )
+
+    @staticmethod
+    def _department(entry: dict[str, Any], where: str) -> Department:
+        _check_keys(entry, {"id", "name", "description"}, where)
+        if not entry.get("id") or not entry.get("name"):
+            raise ValueError(f"{where}: id and name are required")
+        return Department(id=str(entry["id"]), name=str(entry["name"]), description=markdown_to_html(entry.get("description")))
+
+    def _job(self, file: Path, where: str, offices: dict[str, Office], departments: dict[str, Department]) -> Job | None:
+        meta, body = split_front_matter(file.read_text(encoding="utf-8"), where)
+        _check_keys(meta, JOB_KEYS, where)
+        status = str(meta.get("status", "published")).lower()
+        if status in DRAFT:
+            return None
+        if status not in PUBLISHED:
+            raise ValueError(f"{where}: status {meta['status']!r} must be \"published\" or \"draft\"")
+        title = meta.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise ValueError(f"{where}: title is required")
+        posted = _date(meta.get("date_posted"), f"{where}: date_posted")
+        if posted is None:
+            raise ValueError(f"{where}: date_posted is required (e.g. date_posted = 2026-01-31)")
+        department = None
+        if meta.get("department") is not None:
+            department = departments.get(str(meta["department"]))
+            if department is None:
+                raise ValueError(f"{where}: department {meta['department']!r} is not in departments.toml{hint(str(meta['department']), departments)}")
+        job_offices = []
+        for ref in _list(meta.get("offices")):
+            if str(ref) not in offices:
+                raise ValueError(f"{where}: office {ref!r} is not in offices.toml{hint(str(ref), offices)}")
+            job_offices.append(offices[str(ref)])
+        kinds = tuple(str(k).upper() for k in _list(meta.get("employment_type")))
+        for kind in kinds:
+            if kind not in EMPLOYMENT_TYPES:
+                raise ValueError(f"{where}: employment_type {kind!r} is not one of {', '.join(EMPLOYMENT_TYPES)}")
+        try:
+            remote = Remote(str(meta.get("remote", "no")).lower())
+        except ValueError:
+            raise ValueError(f"{where}: remote must be one of {', '.join(r.value for r in Remote)}") from None
+        education = meta.get("education")
+        if education is not None and education not in EDUCATION_CATEGORIES:
+            raise ValueError(f"{where}: education must be one of {', '.join(EDUCATION_CATEGORIES)}")
+        image = None
+        if meta.get("image"):
+            image = Image(url=str(self.context.root / "content" / meta["image"]), alt=str(meta.get("image_alt", "")))
+        countries = []
+        for value in _list(meta.get("remote_countries")):
+            code = country_code(value)
+            if not code:
+                raise ValueError(f"{where}: remote_countries {value!r} is not a country")
+            countries.append(code)
+        sections = split_sections(body)
+        if not sections:
+            raise ValueError(f"{where}: the description (the Markdown after the front matter) is empty")
+        return Job(
+            source=self.name,
+            id=str(meta.get("id") or file.stem),
+            title=title.strip(),
+            date_posted=posted,
+            sections=sections,
+            department=department,
+            offices=tuple(job_offices),
+            employment_types=kinds,
+            remote=remote,
+            salary=_salary(meta.get("salary"), where),
+            experience_months=meta.get("experience_months"),
+            experience_label=meta.get("experience"),
+            education=education,
+            valid_through=_date(meta.get("valid_through"), f"{where}: valid_through"),
+            updated_at=_date(meta.get("updated_at"), f"{where}: updated_at"),
+            apply_url=meta.get("apply_url"),
+            direct_apply=bool(meta.get("direct_apply", False)),
+            language=meta.get("language"),
+            tags=tuple(sorted({str(t) for t in _list(meta.get("tags"))})),
+            categories=tuple((str(k), str(v)) for k, v in (meta.get("categories") or {}).items()),
+            image=image,
+            remote_countries=tuple(countries),
+        )
+
+
+def _check_keys(entry: dict[str, Any], known: set[str], where: str) -> None:
+    for key in entry:
+        if key not in known:
+            raise ValueError(f"{where}: unknown key {key!r}{hint(key, known)}")
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _date(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (date, datetime)):
+        return iso_datetime(value)
+    result = iso_datetime(value)
+    if result is None:
+        raise ValueError(f"{where} {value!r} is not a date; write 2026-01-31 or 2026-01-31T09:00:00+01:00")
+    return result
+
+
+def _salary(value: Any, where: str) -> Salary | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: salary must be a table: {{ min = 50000, max = 60000, currency = \"EUR\", unit = \"YEAR\" }}")
+    _check_keys(value, {"min", "max", "currency", "unit"}, f"{where}: salary")
+    currency = currency_code(value.get("currency"))
+    if not currency:
+        raise ValueError(f"{where}: salary.currency {value.get('currency')!r} is not an ISO 4217 code such as \"EUR\"")
+    unit = str(value.get("unit", "YEAR")).upper()
+    if unit not in SALARY_UNITS:
+        raise ValueError(f"{where}: salary.unit must be one of {', '.join(SALARY_UNITS)}")
+    low, high = value.get("min"), value.get("max")
+    if low is None and high is None:
+        raise ValueError(f"{where}: salary needs min, max or both")
+    return Salary(currency=currency, unit=unit, min=float(low) if low is not None else None, max=float(high) if high is not None else None)
+
+
+SOURCE = LocalSource
