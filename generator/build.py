@@ -25,7 +25,7 @@ from .errors import BuildError, GeneratorError, SourceError
 from .http import Stats
 from .model import Image, Organization, Site, SourceData, to_jsonable
 from .normalize import markdown_to_html
-from .render import render_site
+from .render import RenderCache, render_site
 from .sources import SOURCES, FetchContext
 from .write import WriteResult, write_site
 
@@ -63,6 +63,8 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     output: Path | None = None
+    pages_rendered: int = 0
+    pages_reused: int = 0
 
     @property
     def data_changed(self) -> bool:
@@ -214,8 +216,10 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     site.closed = lifecycle.closed_jobs(state, site.jobs)
     site.moved = lifecycle.moved_jobs(state, site.jobs)
     site = images.store_images(config, site, options, report)
+    manifest_path = config.cache_dir / "render-manifest.json"
+    cache = RenderCache(previous=snapshot.load_json(manifest_path, {}), read=lambda path: _read_output(output, path))
     try:
-        files = render_site(config, site)
+        files = render_site(config, site, cache)
     except GeneratorError:
         raise
     except Exception as exc:  # a template error must fail the build with one line, not a traceback
@@ -225,8 +229,17 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     for name, data, source_state in fetched:
         snapshot.save_snapshot(config.cache_dir, name, data, source_state)
     lifecycle.save_state(config.cache_dir, state)
+    snapshot.write_atomic(manifest_path, snapshot.dumps(cache.keys))
+    report.pages_rendered, report.pages_reused = cache.rendered, cache.reused
     report.seconds = time.monotonic() - started
     return report
+
+
+def _read_output(output: Path, path: str) -> bytes | None:
+    try:
+        return (output / path).read_bytes()
+    except OSError:
+        return None
 
 
 def fetch_only(config: Config, options: BuildOptions | None = None) -> BuildReport:

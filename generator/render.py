@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,9 +17,9 @@ from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 
-from . import i18n, jsonld, lifecycle
+from . import __version__, i18n, jsonld, lifecycle
 from .config import Config
-from .model import EMPLOYMENT_TYPES, ClosedJob, ContentPage, Job, Office, Remote, Site, slugify
+from .model import EMPLOYMENT_TYPES, ClosedJob, ContentPage, Job, Office, Remote, Site, slugify, to_jsonable
 from .normalize import plain_text
 from .themes import Theme, theme_chain
 
@@ -64,6 +64,8 @@ class Renderer:
             for job in section.jobs:
                 self.job_paths[job.key] = f"{section.prefix}/jobs/{job.slug}/"
         self._envs: dict[str, jinja2.Environment] = {}
+        self.cache = RenderCache()
+        self.fingerprint = self._fingerprint()
 
     # -- URLs -------------------------------------------------------------------------------
 
@@ -139,6 +141,30 @@ class Renderer:
                 values.sort(key=lambda f: (f.label.lower(), f.value))
             ordered[kind] = values
         return ordered
+
+    def _fingerprint(self) -> str:
+        """Hash everything every page depends on besides its own data: code, templates, catalogs, site."""
+        digest = hashlib.sha256(__version__.encode())
+        folders = [self.config.templates_dir, *(t.templates for t in self.chain), i18n.LOCALES]
+        for folder in folders:
+            if folder.is_dir():
+                for path in sorted(folder.rglob("*")):
+                    if path.is_file():
+                        digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+        common = {
+            "config": repr(self.config.site),
+            "organization": to_jsonable(self.site.organization),
+            "open_application_url": self.site.open_application_url,
+            "assets": self.assets,
+            "sections": [(s.language, s.prefix, [to_jsonable(p) for p in s.pages]) for s in self.sections.values()],
+        }
+        digest.update(json.dumps(common, sort_keys=True, default=str).encode())
+        return digest.hexdigest()
+
+    def job_page_key(self, job: Job, section: Section) -> str:
+        """Return the input key of a job page: a job page shows its job, never other jobs."""
+        data = json.dumps([self.fingerprint, section.language, to_jsonable(job), self.job_paths[job.key]], sort_keys=True, default=str)
+        return hashlib.sha256(data.encode()).hexdigest()
 
     # -- Jinja ------------------------------------------------------------------------------
 
@@ -218,9 +244,21 @@ UNIT_LABELS = {"HOUR": "per hour", "DAY": "per day", "WEEK": "per week", "MONTH"
 FACET_TITLES = {"department": "Team", "office": "Office", "remote": "Remote work", "contract": "Contract", "tag": "Tag"}
 
 
-def render_site(config: Config, site: Site) -> dict[str, bytes]:
+@dataclass
+class RenderCache:
+    """Reuse job pages whose inputs (job, organization, site, templates) did not change."""
+
+    previous: dict[str, str] = field(default_factory=dict)  # path -> input key, from the last build
+    read: Callable[[str], bytes | None] = lambda path: None  # the last build's bytes for a path
+    keys: dict[str, str] = field(default_factory=dict)  # this build's keys
+    reused: int = 0
+    rendered: int = 0
+
+
+def render_site(config: Config, site: Site, cache: RenderCache | None = None) -> dict[str, bytes]:
     """Return every file of the site, keyed by its path in the output folder."""
     renderer = Renderer(config, site)
+    renderer.cache = cache or RenderCache()
     pages: dict[str, bytes] = dict(renderer.asset_files)
 
     def emit(path: str, content: str | bytes) -> None:
@@ -268,9 +306,20 @@ def render_section(renderer: Renderer, section: Section) -> Iterable[tuple[str, 
             yield facet.path.lstrip("/") + "index.html", render_template(
                 renderer, section, "listing.html", facet.path, title=facet.label, facet=facet, jobs=facet.jobs
             )
+    cache = renderer.cache
     for job in section.jobs:
         path = renderer.job_paths[job.key]
-        yield path.lstrip("/") + "index.html", render_template(renderer, section, "job.html", path, title=job.title, job=job)
+        target = path.lstrip("/") + "index.html"
+        key = renderer.job_page_key(job, section)
+        cache.keys[target] = key
+        if cache.previous.get(target) == key:
+            previous = cache.read(target)
+            if previous is not None:
+                cache.reused += 1
+                yield target, previous
+                continue
+        cache.rendered += 1
+        yield target, render_template(renderer, section, "job.html", path, title=job.title, job=job)
     for closed in section.closed:
         path = f"{p}/jobs/{closed.slug}/"
         related = [j for j in section.jobs if closed.department and j.department and j.department.id == closed.department.id]

@@ -40,6 +40,14 @@ def write_atomic(path: Path, text: str) -> bool:
     return True
 
 
+def load_json(path: Path, default: Any) -> Any:
+    """Read a JSON file of the cache, or return `default` when it is missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return default
+
+
 def snapshot_path(cache: Path, source: str) -> Path:
     return cache / "snapshots" / f"{source}.json"
 

@@ -19,6 +19,8 @@ def summarize(report: BuildReport) -> str:
             lines.append(f"wrote {len(w.written)} files, removed {len(w.removed)}, {w.unchanged} unchanged -> {report.output}")
         else:
             lines.append(f"no file changed ({w.unchanged} files) -> {report.output}")
+    if report.pages_rendered or report.pages_reused:
+        lines.append(f"job pages: {report.pages_rendered} rendered, {report.pages_reused} unchanged")
     stats = report.stats
     lines.append(f"{stats.requests} requests, {stats.retries} retries; {len(report.warnings)} warnings; {report.seconds:.1f}s")
     return "\n".join(lines)
