@@ -28,8 +28,6 @@ def setup_logging(verbose: int, quiet: bool) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
-    # httpx logs every URL at INFO; our HTTP layer logs redacted ones instead.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def fail(exc: BaseException, verbose: int) -> None:

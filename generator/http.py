@@ -26,6 +26,10 @@ from . import __version__
 from .errors import HttpError
 
 log = logging.getLogger(__name__)
+# httpx and httpcore log full URLs (query tokens included) at INFO/DEBUG; this module logs
+# redacted ones instead, so theirs are kept quiet whatever the root logger's level.
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -95,8 +99,8 @@ class TokenBucket:
                 self.updated = now
                 if now < self.paused_until:
                     wait = self.paused_until - now
-                elif self.tokens >= 1:
-                    self.tokens -= 1
+                elif self.tokens >= 1 - 1e-9:  # float rounding must not stall the loop
+                    self.tokens = max(0.0, self.tokens - 1)
                     return
                 else:
                     wait = (1 - self.tokens) / self.rate
