@@ -125,6 +125,22 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     )
 
 
+class RedactFilter(logging.Filter):
+    """Redact credential-like query values in records of libraries that log full URLs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message, ())
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+# httpx logs every request URL at INFO, query string included (Comeet's `token`); the CLI silences
+# it, but a library user logging at INFO or DEBUG would otherwise see credentials.
+logging.getLogger("httpx").addFilter(RedactFilter())
+
+
 def parse_delay(value: str | None, now: float | None = None) -> float | None:
     """Read a Retry-After or X-RateLimit-Reset value as seconds from now.
 
