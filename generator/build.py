@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +78,8 @@ def build_now(options: BuildOptions) -> datetime:
     env = options.env if options.env is not None else os.environ
     epoch = env.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.now(timezone.utc)
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(UTC)
 
 
 def fetch_sources(config: Config, options: BuildOptions, report: BuildReport) -> list[tuple[str, SourceData, dict[str, Any]]]:

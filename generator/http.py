@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -125,22 +126,6 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     )
 
 
-class RedactFilter(logging.Filter):
-    """Redact credential-like query values in records of libraries that log full URLs."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message, ())
-        if cleaned != message:
-            record.msg, record.args = cleaned, ()
-        return True
-
-
-# httpx logs every request URL at INFO, query string included (Comeet's `token`); the CLI silences
-# it, but a library user logging at INFO or DEBUG would otherwise see credentials.
-logging.getLogger("httpx").addFilter(RedactFilter())
-
-
 def parse_delay(value: str | None, now: float | None = None) -> float | None:
     """Read a Retry-After or X-RateLimit-Reset value as seconds from now.
 
@@ -173,9 +158,8 @@ def parse_delay(value: str | None, now: float | None = None) -> float | None:
         except ValueError:
             return None
     if moment.tzinfo is None:
-        from datetime import timezone
 
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return max(0.0, moment.timestamp() - now)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -20,7 +20,7 @@ LOCALES = Path(__file__).parent / "locales"
 RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "dv", "ku", "sd", "ug"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str) -> NullTranslations:
     """Return the UI catalog for `language` (English strings when there is none)."""
     base = language.split("-")[0]

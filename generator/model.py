@@ -10,7 +10,7 @@ import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 # Google's case-sensitive employmentType values.
@@ -36,7 +36,7 @@ EDUCATION_CATEGORIES = (
 )
 
 
-class Remote(str, Enum):
+class Remote(StrEnum):
     """How much of the job can be done away from the office."""
 
     NO = "no"  # on site

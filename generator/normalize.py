@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -158,7 +158,7 @@ def iso_datetime(value: Any) -> str | None:
         return value.isoformat()
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = value / 1000 if value > 1e11 else value
-        moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
+        moment = datetime.fromtimestamp(seconds, tz=UTC)
     elif isinstance(value, str) and value.strip():
         text = value.strip()
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
@@ -173,7 +173,7 @@ def iso_datetime(value: Any) -> str | None:
     else:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.replace(microsecond=0).isoformat()
 
 

@@ -10,6 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -301,7 +302,7 @@ def redirect_page(target: str, title: str) -> str:
 def render_section(renderer: Renderer, section: Section) -> Iterable[tuple[str, str]]:
     p = section.prefix
     yield f"{p.lstrip('/')}/index.html".lstrip("/"), render_template(renderer, section, "index.html", f"{p}/", title=None, jobs=section.jobs)
-    for kind, facets in section.facets.items():
+    for facets in section.facets.values():
         for facet in facets:
             yield facet.path.lstrip("/") + "index.html", render_template(
                 renderer, section, "listing.html", facet.path, title=facet.label, facet=facet, jobs=facet.jobs
@@ -392,15 +393,15 @@ def _lastmod(jobs: Iterable[Job]) -> str | None:
 
 
 def _sortable(value: str) -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     try:
         moment = datetime.fromisoformat(value) if "T" in value else datetime.fromisoformat(value + "T00:00:00+00:00")
     except ValueError:
         return value
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat()
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 def sitemap(renderer: Renderer) -> list[tuple[str, str | None]]:

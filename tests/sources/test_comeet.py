@@ -532,7 +532,7 @@ def test_the_token_never_reaches_logs_or_messages(emu, tmp_path, caplog):
     emu.fail("careers", 401, {"message": f"Invalid token {TOKEN}"})
     with pytest.raises(SourceError) as error:
         careers(emu, tmp_path).fetch()
-    assert "retry 1" in caplog.text and "HTTP Request: GET" in caplog.text  # the logs were captured
+    assert "retry 1" in caplog.text  # the logs were captured (httpx's own URL logs are kept quiet)
     assert TOKEN not in caplog.text
     assert all(TOKEN not in str(record.args) for record in caplog.records)
     assert TOKEN not in str(error.value)
