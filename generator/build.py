@@ -8,6 +8,7 @@ Any exception before `write_site` leaves the output folder exactly as it was.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 import time
@@ -25,6 +26,7 @@ from .errors import BuildError, GeneratorError, SourceError
 from .http import Stats
 from .model import Image, Organization, Site, SourceData, to_jsonable
 from .normalize import markdown_to_html
+from .progress import Progress
 from .render import RenderCache, render_site
 from .sources import SOURCES, FetchContext
 from .write import WriteResult, write_site
@@ -42,6 +44,7 @@ class BuildOptions:
     transport: httpx.BaseTransport | None = None  # tests inject one
     sleep: Callable[[float], None] = time.sleep
     now: datetime | None = None
+    progress: Progress = field(default_factory=Progress)
 
 
 @dataclass
@@ -95,6 +98,8 @@ def fetch_sources(config: Config, options: BuildOptions, report: BuildReport) ->
         report.sources.append(source_report)
         started = time.monotonic()
         remote = source_config.type != "local"
+        task = f"fetching {name}"
+        options.progress.start(task)
         try:
             if options.offline and remote:
                 if previous is None:
@@ -111,6 +116,7 @@ def fetch_sources(config: Config, options: BuildOptions, report: BuildReport) ->
                     stats=report.stats,
                     transport=options.transport,
                     sleep=options.sleep,
+                    on_request=functools.partial(options.progress.advance, task),
                 )
                 source = cls(source_config, context)
                 data = source.fetch()
@@ -125,10 +131,12 @@ def fetch_sources(config: Config, options: BuildOptions, report: BuildReport) ->
                 data, state = previous
                 source_report.stale = True
             else:
+                options.progress.finish(task, "failed")
                 failures.append(exc)
                 continue
         source_report.seconds = time.monotonic() - started
         source_report.jobs = len(data.jobs)
+        options.progress.finish(task, f"{len(data.jobs)} jobs")
         diff_jobs(previous[0] if previous else None, data, source_report)
         for warning in data.warnings:
             report.warnings.append(f"{name}: {warning}")
@@ -218,12 +226,15 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     site = images.store_images(config, site, options, report)
     manifest_path = config.cache_dir / "render-manifest.json"
     cache = RenderCache(previous=snapshot.load_json(manifest_path, {}), read=lambda path: _read_output(output, path))
+    options.progress.start("rendering", len(site.jobs))
+    cache.on_page = lambda: options.progress.advance("rendering")
     try:
         files = render_site(config, site, cache)
     except GeneratorError:
         raise
     except Exception as exc:  # a template error must fail the build with one line, not a traceback
         raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
+    options.progress.finish("rendering", f"{cache.rendered} job pages rendered, {cache.reused} unchanged")
     files.update(site.media)
     report.written = write_site(files, output)
     for name, data, source_state in fetched:

@@ -7,6 +7,7 @@ exits 3 when the data did not change (see README).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -15,6 +16,7 @@ import click
 
 from . import __version__
 from .errors import CheckError, GeneratorError
+from .progress import Progress
 
 log = logging.getLogger("generator")
 NO_CHANGE_EXIT = 3
@@ -38,6 +40,41 @@ def fail(exc: BaseException, verbose: int) -> None:
     message = str(exc).replace("\n", " ")
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
+
+
+class TerminalProgress(Progress):
+    """A one-line bar per task on an interactive terminal (CI gets the plain log lines)."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, int | None] = {}
+        self.done: dict[str, int] = {}
+
+    def start(self, task: str, total: int | None = None) -> None:
+        self.totals[task], self.done[task] = total, 0
+        self._draw(task)
+
+    def advance(self, task: str, amount: int = 1) -> None:
+        self.done[task] = self.done.get(task, 0) + amount
+        self._draw(task)
+
+    def finish(self, task: str, summary: str = "") -> None:
+        click.echo(f"\r\033[K{task}: {summary or 'done'}", err=True)
+
+    def _draw(self, task: str) -> None:
+        total, done = self.totals.get(task), self.done.get(task, 0)
+        if total:
+            filled = int(24 * min(done, total) / total)
+            bar = f"[{'#' * filled}{'.' * (24 - filled)}] {done}/{total}"
+        else:
+            bar = f"{done} requests"
+        click.echo(f"\r\033[K{task} {bar}", err=True, nl=False)
+
+
+def make_progress(quiet: bool) -> Progress:
+    """Return a terminal bar on an interactive terminal, plain log lines elsewhere (CI)."""
+    if not quiet and sys.stderr.isatty() and not os.environ.get("CI"):
+        return TerminalProgress()
+    return Progress()
 
 
 verbose_option = click.option("-v", "--verbose", count=True, help="More detail; -vv for debug output and tracebacks.")
@@ -71,7 +108,8 @@ def build(config_path: Path, output: Path | None, offline: bool, allow_stale: bo
     setup_logging(verbose, quiet)
     try:
         config = load_config(config_path)
-        report = build_site(config, BuildOptions(output=output, offline=offline, allow_stale=allow_stale, accept_drop=accept_drop))
+        options = BuildOptions(output=output, offline=offline, allow_stale=allow_stale, accept_drop=accept_drop, progress=make_progress(quiet))
+        report = build_site(config, options)
     except (GeneratorError, OSError) as exc:
         fail(exc, verbose)
         return
@@ -95,7 +133,8 @@ def fetch(config_path: Path, allow_stale: bool, accept_drop: bool, verbose: int,
 
     setup_logging(verbose, quiet)
     try:
-        report = fetch_only(load_config(config_path), BuildOptions(allow_stale=allow_stale, accept_drop=accept_drop))
+        options = BuildOptions(allow_stale=allow_stale, accept_drop=accept_drop, progress=make_progress(quiet))
+        report = fetch_only(load_config(config_path), options)
     except (GeneratorError, OSError) as exc:
         fail(exc, verbose)
         return

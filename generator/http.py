@@ -183,6 +183,7 @@ class HttpClient:
         transport: httpx.BaseTransport | None = None,
         stats: Stats | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        on_request: Callable[[], None] = lambda: None,
     ):
         self.source = source
         self.base_url = base_url.rstrip("/")
@@ -193,6 +194,7 @@ class HttpClient:
         self.backoff = backoff
         self.stats = stats or Stats()
         self.sleep = sleep
+        self.on_request = on_request
         self.bucket = TokenBucket(rate, burst or max(1, int(rate))) if rate else None
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
@@ -299,6 +301,7 @@ class HttpClient:
         except httpx.TransportError as exc:
             raise TransientError(f"connection failed ({type(exc).__name__})") from None
         self.stats.count(reply.status_code)
+        self.on_request()
         self._note_rate_headers(reply)
         status = reply.status_code
         if status in RETRY_STATUSES:

@@ -254,6 +254,7 @@ class RenderCache:
     keys: dict[str, str] = field(default_factory=dict)  # this build's keys
     reused: int = 0
     rendered: int = 0
+    on_page: Callable[[], None] = lambda: None  # progress, once per job page
 
 
 def render_site(config: Config, site: Site, cache: RenderCache | None = None) -> dict[str, bytes]:
@@ -313,6 +314,7 @@ def render_section(renderer: Renderer, section: Section) -> Iterable[tuple[str, 
         target = path.lstrip("/") + "index.html"
         key = renderer.job_page_key(job, section)
         cache.keys[target] = key
+        cache.on_page()
         if cache.previous.get(target) == key:
             previous = cache.read(target)
             if previous is not None:

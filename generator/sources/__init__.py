@@ -36,6 +36,7 @@ class FetchContext:
     stats: Stats = field(default_factory=Stats)
     transport: httpx.BaseTransport | None = None  # tests inject one
     sleep: Callable[[float], None] = time.sleep
+    on_request: Callable[[], None] = lambda: None  # progress, once per HTTP request
 
 
 class Source:
@@ -89,6 +90,7 @@ class Source:
             transport=self.context.transport,
             stats=self.context.stats,
             sleep=self.context.sleep,
+            on_request=self.context.on_request,
             **kwargs,
         )
 
