@@ -88,8 +88,6 @@ def make_handler(server: Server) -> type[SimpleHTTPRequestHandler]:
 
 def serve_site(config_path: Path, port: int = 8000, offline: bool = False) -> None:
     """Serve until interrupted."""
-    from watchfiles import watch
-
     server = Server(config_path, offline)
     server.rebuild()
     if server.output is None:
@@ -99,10 +97,19 @@ def serve_site(config_path: Path, port: int = 8000, offline: bool = False) -> No
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     log.info("serving %s on http://127.0.0.1:%d/ (Ctrl+C to stop)", server.output, httpd.server_address[1])
     try:
-        for changes in watch(*server.watched()):
-            log.info("%d file(s) changed, rebuilding", len(changes))
-            server.rebuild()
+        watch_and_rebuild(server)
     except KeyboardInterrupt:
         pass
     finally:
         httpd.shutdown()
+
+
+def watch_and_rebuild(server: Server, stop_after: int | None = None) -> None:
+    """Rebuild whenever a watched file changes (`stop_after` rebuilds, for tests)."""
+    from watchfiles import watch
+
+    for count, changes in enumerate(watch(*server.watched()), start=1):
+        log.info("%d file(s) changed, rebuilding", len(changes))
+        server.rebuild()
+        if stop_after is not None and count >= stop_after:
+            return
