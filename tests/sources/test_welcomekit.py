@@ -215,6 +215,18 @@ def test_job_without_any_date_is_skipped_with_a_warning():
     assert warnings == ["job WTTJ_a 'A' was skipped: it has neither published_at nor created_at"]
 
 
+@pytest.mark.parametrize(
+    ("fields", "warning"),
+    [
+        ({"reference": None}, "a job without reference was skipped (Role)"),
+        ({"name": "  "}, "a job without name was skipped (WTTJ_a)"),
+    ],
+)
+def test_job_without_reference_or_name_is_skipped(fields, warning):
+    result, warnings = one({**job("WTTJ_a", "Role"), **fields})
+    assert result is None and warnings == [warning]
+
+
 def test_sections_are_titled_sanitized_and_in_order():
     sections = parse_sections(
         {
@@ -554,6 +566,13 @@ def test_a_server_that_ignores_page_is_caught(server, tmp_path):
     emu.route(r"/api/v1/external/offices")(lambda request: (200, {}, [{"id": 1, "name": "Same", "city": "X", "country_code": "FR"}]))
     message = fetch_error(make_source(emu, tmp_path, per_page=1))
     assert message == "source welcomekit: GET /external/offices: page 2 repeats page 1, so paging would never end; report this to Welcome Kit"
+
+
+def test_paging_that_never_ends_is_cut_off(emu, tmp_path, monkeypatch):
+    monkeypatch.setattr("generator.sources.welcomekit.MAX_PAGES", 2)
+    emu.total_headers = set()
+    message = fetch_error(make_source(emu, tmp_path, per_page=1))
+    assert message == "source welcomekit: GET /external/offices still returns full pages after 2 pages; raise per_page"
 
 
 def test_a_body_that_is_not_an_array_fails(emu, tmp_path):
