@@ -250,13 +250,6 @@ class WelcomeKitEmulator(Emulator):
             self.hang: dict[str, float] = {}  # path -> seconds to wait before answering
         return self
 
-    def start(self) -> WelcomeKitEmulator:
-        super().start()
-        # The base handler writes headers and body separately; with Nagle's algorithm and delayed
-        # ACKs every response would wait ~40 ms on loopback.
-        self.server.RequestHandlerClass.disable_nagle_algorithm = True  # type: ignore[attr-defined]
-        return self
-
     @property
     def api_url(self) -> str:
         return f"{self.url}/api/v1"
