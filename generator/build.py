@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from . import images, lifecycle, pages, snapshot
+from . import images, lifecycle, notify, pages, snapshot
 from .config import Config
 from .errors import BuildError, GeneratorError, SourceError
 from .http import Stats
@@ -219,8 +219,8 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     report.output = output
     fetched = fetch_sources(config, options, report)
     site = merge_site(config, fetched)
-    state = lifecycle.load_state(config.cache_dir)
-    state = lifecycle.update_state(state, site.jobs, now.date(), config.site.closed_retention_days)
+    before = lifecycle.load_state(config.cache_dir)
+    state = lifecycle.update_state(before, site.jobs, now.date(), config.site.closed_retention_days)
     site.closed = lifecycle.closed_jobs(state, site.jobs)
     site.moved = lifecycle.moved_jobs(state, site.jobs)
     site = images.store_images(config, site, options, report)
@@ -236,12 +236,14 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
         raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
     options.progress.finish("rendering", f"{cache.rendered} job pages rendered, {cache.reused} unchanged")
     files.update(site.media)
+    changes = notify.changed_urls(config, site, report, before)  # job URLs for `careers notify`
     report.written = write_site(files, output)
     for name, data, source_state in fetched:
         snapshot.save_snapshot(config.cache_dir, name, data, source_state)
     lifecycle.save_state(config.cache_dir, state)
     snapshot.write_atomic(manifest_path, snapshot.dumps(cache.keys))
     report.pages_rendered, report.pages_reused = cache.rendered, cache.reused
+    notify.save_changes(config.cache_dir, changes)
     report.seconds = time.monotonic() - started
     return report
 

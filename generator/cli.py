@@ -174,6 +174,33 @@ def serve(config_path: Path, port: int, offline: bool, verbose: int) -> None:
 
 
 @main.command()
+@config_option
+@click.option("--changes", "changes_path", type=click.Path(path_type=Path), help="The changes file (default: <cache>/changes.json, written by `careers build`).")
+@click.option("--dry-run", is_flag=True, help="Print the notifications without sending them.")
+@click.option("--api-base", help="Indexing API base URL (default: $CAREERS_INDEXING_API or https://indexing.googleapis.com).")
+@click.option("--token-uri", help="OAuth token endpoint (default: $CAREERS_GOOGLE_TOKEN_URI or the key file's token_uri).")
+@verbose_option
+@quiet_option
+def notify(config_path: Path, changes_path: Path | None, dry_run: bool, api_base: str | None, token_uri: str | None, verbose: int, quiet: bool) -> None:
+    """Tell Google's Indexing API about the job URLs the last build added, updated or closed."""
+    from .config import load_config
+    from .notify import changes_path as default_changes
+    from .notify import notify as send
+
+    setup_logging(verbose, quiet)
+    try:
+        path = changes_path or default_changes(load_config(config_path).cache_dir)
+        result = send(path, dry_run=dry_run, api=api_base, token_uri=token_uri)
+    except (GeneratorError, OSError) as exc:
+        fail(exc, verbose)
+        return
+    for kind, url in result.planned if dry_run else result.sent:
+        click.echo(f"{'would send ' if dry_run else ''}{kind} {url}")
+    if not quiet:
+        click.echo(f"{len(result.planned) if dry_run else len(result.sent)} notification(s){' (dry run: nothing sent)' if dry_run else ' sent'}", err=True)
+
+
+@main.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 def init(directory: Path, force: bool) -> None:

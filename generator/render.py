@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 
-from . import __version__, i18n, jsonld, lifecycle
+from . import __version__, feeds, i18n, jsonld, lifecycle
 from .config import Config
 from .model import EMPLOYMENT_TYPES, ClosedJob, ContentPage, Job, Office, Remote, Site, slugify, to_jsonable
 from .normalize import plain_text
@@ -277,6 +277,8 @@ def render_site(config: Config, site: Site, cache: RenderCache | None = None) ->
     emit("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute('sitemap.xml')}\n")
     emit("feed.xml", atom_feed(renderer))
     emit("jobs.json", jobs_json(renderer))
+    emit("feed.json", feeds.json_feed(renderer))
+    emit("indeed.xml", feeds.indeed_xml(renderer))
     closed_paths = [renderer.url(f"{s.prefix}/jobs/{c.slug}/") for s in renderer.sections.values() for c in s.closed]
     moved_paths = []
     for old_slug, job in site.moved:
@@ -288,6 +290,15 @@ def render_site(config: Config, site: Site, cache: RenderCache | None = None) ->
     for path, content in lifecycle.host_rules(closed_paths, moved_paths).items():
         emit(path, content)
     return dict(sorted(pages.items()))
+
+
+def job_urls(config: Config, site: Site, pages: Iterable[tuple[str, str, str | None]] = ()) -> dict[str, str]:
+    """Return the absolute URL of every open job by key, plus the URL of each extra (key, slug, language) page."""
+    renderer = Renderer(config, site)
+    urls = {key: renderer.absolute(path) for key, path in renderer.job_paths.items()}
+    for key, slug, language in pages:
+        urls.setdefault(key, renderer.absolute(f"{renderer.sections[renderer._section_of(language)].prefix}/jobs/{slug}/"))
+    return urls
 
 
 def redirect_page(target: str, title: str) -> str:
