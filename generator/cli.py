@@ -175,13 +175,15 @@ def serve(config_path: Path, port: int, offline: bool, verbose: int) -> None:
 
 @main.command()
 @config_option
-@click.option("--changes", "changes_path", type=click.Path(path_type=Path), help="The changes file (default: <cache>/changes.json, written by `careers build`).")
+@click.option("--changes", "changes_path", type=click.Path(path_type=Path), help="The changes file (default: <cache>/changes.json).")
 @click.option("--dry-run", is_flag=True, help="Print the notifications without sending them.")
 @click.option("--api-base", help="Indexing API base URL (default: $CAREERS_INDEXING_API or https://indexing.googleapis.com).")
 @click.option("--token-uri", help="OAuth token endpoint (default: $CAREERS_GOOGLE_TOKEN_URI or the key file's token_uri).")
 @verbose_option
 @quiet_option
-def notify(config_path: Path, changes_path: Path | None, dry_run: bool, api_base: str | None, token_uri: str | None, verbose: int, quiet: bool) -> None:
+def notify(
+    config_path: Path, changes_path: Path | None, dry_run: bool, api_base: str | None, token_uri: str | None, verbose: int, quiet: bool
+) -> None:
     """Tell Google's Indexing API about the job URLs the last build added, updated or closed."""
     from .config import load_config
     from .notify import changes_path as default_changes
@@ -194,10 +196,11 @@ def notify(config_path: Path, changes_path: Path | None, dry_run: bool, api_base
     except (GeneratorError, OSError) as exc:
         fail(exc, verbose)
         return
-    for kind, url in result.planned if dry_run else result.sent:
+    shown = result.planned if dry_run else result.sent
+    for kind, url in shown:
         click.echo(f"{'would send ' if dry_run else ''}{kind} {url}")
     if not quiet:
-        click.echo(f"{len(result.planned) if dry_run else len(result.sent)} notification(s){' (dry run: nothing sent)' if dry_run else ' sent'}", err=True)
+        click.echo(f"{len(shown)} notification(s) {'to send (dry run: nothing sent)' if dry_run else 'sent'}", err=True)
 
 
 @main.command()

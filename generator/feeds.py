@@ -60,7 +60,9 @@ class FeedJob:
 def feed_jobs(renderer: Renderer) -> list[FeedJob]:
     """Return every open job with its page URL, newest first (stable order)."""
     entries = [
-        FeedJob(job, renderer.absolute(renderer.job_paths[job.key]), section.language) for section in renderer.sections.values() for job in section.jobs
+        FeedJob(job, renderer.absolute(renderer.job_paths[job.key]), section.language)
+        for section in renderer.sections.values()
+        for job in section.jobs
     ]
     entries.sort(key=lambda e: e.job.key)
     entries.sort(key=lambda e: _sort_key(e.job.updated_at or e.job.date_posted), reverse=True)
@@ -114,7 +116,13 @@ def indeed_jobs(entry: FeedJob, company: str) -> Iterable[list[tuple[str, str | 
     locations: list[tuple[str, list[tuple[str, str | None]]]] = [
         (
             f"{base}-{office.id}",
-            [("city", office.city or office.name), ("state", office.region), ("country", office.country), ("postalcode", office.postal_code), ("streetaddress", office.street)],
+            [
+                ("city", office.city or office.name),
+                ("state", office.region),
+                ("country", office.country),
+                ("postalcode", office.postal_code),
+                ("streetaddress", office.street),
+            ],
         )
         for office in job.offices
     ] or [(base, [("country", job.countries[0] if job.countries else None)])]

@@ -144,7 +144,9 @@ def load_credentials(env: Mapping[str, str]) -> Credentials:
         raise ConfigError([f"careers notify: {origin} is not JSON; download the service account's JSON key from Google Cloud"]) from None
     missing = [k for k in ("client_email", "private_key") if not isinstance(data, dict) or not data.get(k)]
     if missing:
-        raise ConfigError([f"careers notify: {origin} is not a service-account key (missing {', '.join(missing)}); download a JSON key from Google Cloud"])
+        raise ConfigError(
+            [f"careers notify: {origin} is not a service-account key (missing {', '.join(missing)}); download a JSON key from Google Cloud"]
+        )
     return Credentials(
         client_email=data["client_email"],
         private_key=data["private_key"],
@@ -166,7 +168,9 @@ def sign_assertion(credentials: Credentials, token_uri: str, now: float) -> str:
         raise NotifyError("careers notify: signing with RS256 needs the cryptography package: pip install 'cryptography>=42'") from None
     except (ValueError, TypeError, jwt.PyJWTError):
         # Never echo the exception: some key parsers quote the input.
-        raise ConfigError([f"careers notify: the private_key in {credentials.origin} is not a PEM RSA key; download a new JSON key from Google Cloud"]) from None
+        raise ConfigError(
+            [f"careers notify: the private_key in {credentials.origin} is not a PEM RSA key; download a new JSON key from Google Cloud"]
+        ) from None
 
 
 def _host(url: str) -> str:
@@ -216,7 +220,9 @@ def publish(client: httpx.Client, api: str, token: str, kind: str, url: str, cre
     try:
         response = client.post(f"{api.rstrip('/')}{PUBLISH_PATH}", json={"url": url, "type": kind}, headers={"Authorization": f"Bearer {token}"})
     except httpx.HTTPError as exc:
-        raise NotifyError(f"cannot reach the Indexing API {_host(api)}: {type(exc).__name__} after {sent} of {total} notifications; rerun `careers notify`") from None
+        raise NotifyError(
+            f"cannot reach the Indexing API {_host(api)}: {type(exc).__name__} after {sent} of {total} notifications; rerun `careers notify`"
+        ) from None
     if response.status_code == 200:
         return
     error = _json(response).get("error")

@@ -15,6 +15,8 @@ FILES = {
     "content/pages/about.md": "about.md",
     "templates/README.md": "templates-README.md",
     ".gitignore": "gitignore",
+    # The same file as the careers repository's own workflow (tests/test_deploy.py keeps them equal).
+    ".github/workflows/careers.yml": "careers-workflow.yml",
 }
 
 
