@@ -355,3 +355,29 @@ def test_the_private_key_never_appears_in_output_logs_or_files(
     written += "\n".join(p.read_text(errors="replace") for p in (site / "public").rglob("*") if p.is_file())
     assert not [f for f in fragments if f in seen or f in written]
     assert "ya29.test-access-token" not in seen
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{broken", "is not a readable changes file (JSONDecodeError); run `careers build` again"),
+        ('{"version": 99, "added": []}', "is not a changes file of this careers version; run `careers build` again"),
+    ],
+)
+def test_an_unusable_changes_file_says_to_build_again(site: Path, content: str, message: str) -> None:
+    path = changes_path(site.resolve() / ".careers-cache")
+    path.write_text(content, encoding="utf-8")
+    result = run(site, "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {path} {message}"
+
+
+def test_signing_without_cryptography_says_what_to_install(site: Path, google: Google, credentials: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing_backend(*args: object, **kwargs: object) -> str:
+        raise NotImplementedError("Algorithm 'RS256' could not be found. Do you have cryptography installed?")
+
+    monkeypatch.setattr(jwt, "encode", missing_backend)  # what PyJWT does when cryptography is absent
+    result = run(site, api=google.emu.url)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: careers notify: signing with RS256 needs the cryptography package: pip install 'cryptography>=42'"
+    assert google.emu.requests == []
