@@ -1,6 +1,6 @@
 // The Netlify build plugin that keeps .careers-cache between builds: restore before the build
 // command, save after it. Netlify injects `utils.cache`; a recording stand-in plays it here.
-// Run: node --test tests/relay/
+// Run: node --test tests/relay/*.test.mjs
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -1,6 +1,6 @@
 // The webhook relay over real HTTP on 127.0.0.1: a small server wraps the Netlify handler, and a
 // loopback stand-in plays the build hook and GitHub's repository_dispatch endpoint.
-// Run: node --test tests/relay/
+// Run: node --test tests/relay/*.test.mjs
 
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
