@@ -1,11 +1,13 @@
-"""`careers notify`: tell Google's Indexing API which job URLs the last build added, updated or closed.
+"""`careers notify`: tell Google's Indexing API which job URLs builds added, updated or closed.
 
     careers build -> .careers-cache/changes.json -> deploy -> careers notify
 
-`build_site` writes the changes file (absolute job URLs); `notify` sends one URL_UPDATED per added
-or updated job and one URL_DELETED per closed job, authenticated as a service account (OAuth 2.0
-JWT bearer grant, RS256), and removes from the file what Google accepted, so a rerun after a quota
-error sends only the rest. The Indexing API only accepts pages with JobPosting markup, and its
+Each build adds the absolute URLs of the jobs it added, updated and closed to the changes file
+(a no-change build leaves it as it is, so it writes nothing); `notify` sends one URL_UPDATED per
+added or updated job and one URL_DELETED per closed job, authenticated as a service account
+(OAuth 2.0 JWT bearer grant, RS256), and removes from the file what Google accepted, so a rerun
+after a quota error sends only the rest. The file stays small: a URL leaves it when its job closes
+(updated) or when its "position closed" page expires (closed). The Indexing API only accepts pages with JobPosting markup, and its
 default quota is about 200 notifications a day (../shared/jobposting.md, "Indexing API").
 """
 
@@ -54,23 +56,35 @@ def changes_path(cache: Path) -> Path:
 
 
 def changed_urls(config: Config, site: Site, report: BuildReport, before: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the absolute URLs of the jobs this build added, updated and closed."""
+    """Return the job URLs still to notify: those of earlier builds not sent yet, plus this build's changes."""
     from .render import job_urls
 
-    keys = {kind: sorted({k for s in report.sources for k in getattr(s, kind)}) for kind in ("added", "updated", "closed")}
+    keys = {kind: {k for s in report.sources for k in getattr(s, kind)} for kind in ("added", "updated", "closed")}
     # A closed job's URL comes from the site state before this build: its slug is gone from the data.
     live_before = before.get("live", {})
-    gone = [(key, live_before[key]["slug"], live_before[key].get("language")) for key in keys["closed"] if key in live_before]
+    gone = [(key, live_before[key]["slug"], live_before[key].get("language")) for key in sorted(keys["closed"]) if key in live_before]
     urls = job_urls(config, site, gone)
     open_urls = {urls[j.key] for j in site.jobs}
-    return {
-        "version": VERSION,
-        "site": config.site.url,
-        "added": sorted(urls[k] for k in keys["added"] if k in urls),
-        "updated": sorted(urls[k] for k in keys["updated"] if k in urls),
-        # A URL that belongs to an open job again (same slug) is not deleted.
-        "closed": sorted(urls[k] for k in keys["closed"] if k in urls and urls[k] not in open_urls),
-    }
+    retained = set(job_urls(config, site, [(c.key, c.slug, c.language) for c in site.closed]).values()) - open_urls
+    pending = _pending(config)
+    added = ({urls[k] for k in keys["added"] if k in urls} | set(pending["added"])) & open_urls
+    updated = ({urls[k] for k in keys["updated"] if k in urls} | set(pending["updated"])) & open_urls
+    # A closed URL stays pending while its "position closed" page does; one that belongs to an open
+    # job again (same slug) is not deleted.
+    closed = ({urls[k] for k in keys["closed"] if k in urls} | (set(pending["closed"]) & retained)) - open_urls
+    return {"version": VERSION, "site": config.site.url, "added": sorted(added), "updated": sorted(updated - added), "closed": sorted(closed)}
+
+
+def _pending(config: Config) -> dict[str, list[str]]:
+    """Return what the changes file still holds for this site (nothing when unreadable or for another URL)."""
+    empty: dict[str, list[str]] = {"added": [], "updated": [], "closed": []}
+    try:
+        previous = load_changes(changes_path(config.cache_dir))
+    except NotifyError:
+        return empty
+    if previous.get("site") != config.site.url:
+        return empty
+    return {kind: [u for u in previous.get(kind, []) if isinstance(u, str)] for kind in empty}
 
 
 def save_changes(cache: Path, changes: dict[str, Any]) -> bool:

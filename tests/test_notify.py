@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from generator.build import build_site
 from generator.cli import main
 from generator.config import load_config
-from generator.notify import JWT_GRANT, PUBLISH_PATH, SCOPE, changes_path
+from generator.notify import JWT_GRANT, PUBLISH_PATH, SCOPE, changes_path, load_changes, notifications, remaining, save_changes
 from tests.emulators.base import Emulator, Request
 
 SITE = """
@@ -133,16 +133,42 @@ def run(root: Path, *args: str, api: str | None = None):
 # -- the changes file ----------------------------------------------------------------------------
 
 
-def test_the_build_records_added_updated_and_closed_job_urls(make_site) -> None:
+def test_builds_record_the_job_urls_still_to_notify(make_site) -> None:
     root = make_site(
         SITE, {"content/jobs/backend.md": job("ENG-1", "Backend Engineer"), "content/jobs/designer.md": job("DES-2", "Product Designer")}
     )
     assert build(root) == {"version": 1, "site": "https://jobs.acme.example", "added": [BACKEND, DESIGNER], "updated": [], "closed": []}
-    assert build(root)["added"] == []  # no change: nothing to tell Google
+    path = changes_path(root.resolve() / ".careers-cache")
+    written = (path.read_bytes(), path.stat().st_mtime_ns)
+    build(root)  # no change: the file keeps what is still to send, and is not written again
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == written
+    save_changes(path.parent, remaining(load_changes(path), notifications(load_changes(path))))  # as after `careers notify`
     (root / "content/jobs/designer.md").unlink()
     (root / "content/jobs/backend.md").write_text(job("ENG-1", "Backend Engineer").replace("in detail", "in more detail"), encoding="utf-8")
     (root / "content/jobs/sales.md").write_text(job("SAL-3", "Account Executive"), encoding="utf-8")
-    assert build(root) == {"version": 1, "site": "https://jobs.acme.example", "added": [SALES], "updated": [BACKEND], "closed": [DESIGNER]}
+    expected = {"version": 1, "site": "https://jobs.acme.example", "added": [SALES], "updated": [BACKEND], "closed": [DESIGNER]}
+    assert build(root) == expected
+    assert build(root) == expected  # still pending: nothing was sent
+
+
+def test_a_pending_url_follows_its_job(make_site) -> None:
+    root = make_site(SITE, {"content/jobs/backend.md": job("ENG-1", "Backend Engineer")})
+    build(root)
+    (root / "content/jobs/backend.md").unlink()
+    # Added, then closed before anyone told Google: only the deletion is left to send.
+    assert build(root) == {"version": 1, "site": "https://jobs.acme.example", "added": [], "updated": [], "closed": [BACKEND]}
+    (root / "content/jobs/backend.md").write_text(job("ENG-1", "Backend Engineer"), encoding="utf-8")
+    # Open again at the same URL: not deleted any more, added again.
+    assert build(root) == {"version": 1, "site": "https://jobs.acme.example", "added": [BACKEND], "updated": [], "closed": []}
+
+
+def test_changes_for_another_site_url_are_dropped(make_site) -> None:
+    root = make_site(SITE, {"content/jobs/backend.md": job("ENG-1", "Backend Engineer")})
+    build(root)
+    (root / "careers.toml").write_text(SITE.replace("jobs.acme.example", "careers.acme.example"), encoding="utf-8")
+    changes = build(root)
+    assert changes["site"] == "https://careers.acme.example"
+    assert changes["added"] == []  # the old domain's pending URLs are gone; the data did not change
 
 
 def test_a_renamed_job_is_updated_at_its_new_url(make_site) -> None:
@@ -173,8 +199,9 @@ def test_notify_sends_updated_and_deleted_and_empties_the_changes_file(site: Pat
     build(site)
     result = run(site, api=google.emu.url)
     assert result.exit_code == 0, result.output
-    assert google.published() == [("URL_UPDATED", SALES), ("URL_DELETED", DESIGNER)]
-    assert result.stdout.splitlines() == [f"URL_UPDATED {SALES}", f"URL_DELETED {DESIGNER}"]
+    # BACKEND was pending since the first build; DESIGNER closed before Google heard of it.
+    assert google.published() == [("URL_UPDATED", SALES), ("URL_UPDATED", BACKEND), ("URL_DELETED", DESIGNER)]
+    assert result.stdout.splitlines() == [f"URL_UPDATED {SALES}", f"URL_UPDATED {BACKEND}", f"URL_DELETED {DESIGNER}"]
     assert google.emu.methods() == {"POST"}
     [claims] = google.claims
     assert claims["iss"] == "careers-notify@acme-jobs.iam.gserviceaccount.com"
@@ -184,7 +211,7 @@ def test_notify_sends_updated_and_deleted_and_empties_the_changes_file(site: Pat
     assert (left["added"], left["updated"], left["closed"]) == ([], [], [])
     again = run(site, api=google.emu.url)
     assert again.exit_code == 0 and again.stdout == ""
-    assert len(google.published()) == 2  # nothing sent twice
+    assert len(google.published()) == 3  # nothing sent twice
 
 
 def test_credentials_can_come_from_a_json_environment_variable(
