@@ -105,7 +105,14 @@ class Renderer:
                 key=lambda j: (j.department.name.lower() if j.department else "\uffff", j.title.lower(), j.key),
             )
             closed = [c for c in self.site.closed if self._section_of(c.language) == language]
-            pages = [p for p in self.site.pages if p.language in (None, language) or self._section_of(p.language) == language and p.language not in site_config.languages]
+            # A page written for this language (about.fr.md) replaces the page for every language (about.md).
+            own = {
+                id(p)
+                for p in self.site.pages
+                if p.language == language or p.language and p.language not in site_config.languages and self._section_of(p.language) == language
+            }
+            own_slugs = {p.slug for p in self.site.pages if id(p) in own}
+            pages = [p for p in self.site.pages if id(p) in own or p.language is None and p.slug not in own_slugs]
             sections[language] = Section(language, prefix, jobs, closed, pages, self._facets(jobs, prefix, language))
         return sections
 
