@@ -38,6 +38,9 @@ def fail(exc: BaseException, verbose: int) -> None:
         traceback.print_exc()
     code = exc.exit_code if isinstance(exc, GeneratorError) else 1
     message = str(exc).replace("\n", " ")
+    if not isinstance(exc, GeneratorError | OSError | click.ClickException):
+        # A bug (in a source, a theme filter...) still gets one line; -v shows where it happened.
+        message = f"unexpected {type(exc).__name__}: {message} (run with -v for the traceback)"
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
@@ -74,7 +77,7 @@ def build(config_path: Path, output: Path | None, offline: bool, allow_stale: bo
     try:
         config = load_config(config_path)
         report = build_site(config, BuildOptions(output=output, offline=offline, allow_stale=allow_stale, accept_drop=accept_drop))
-    except (GeneratorError, OSError) as exc:
+    except Exception as exc:
         fail(exc, verbose)
         return
     if not quiet:
@@ -98,7 +101,7 @@ def fetch(config_path: Path, allow_stale: bool, accept_drop: bool, verbose: int,
     setup_logging(verbose, quiet)
     try:
         report = fetch_only(load_config(config_path), BuildOptions(allow_stale=allow_stale, accept_drop=accept_drop))
-    except (GeneratorError, OSError) as exc:
+    except Exception as exc:
         fail(exc, verbose)
         return
     if not quiet:
