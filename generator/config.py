@@ -175,8 +175,6 @@ def parse_config(data: dict[str, Any], root: Path) -> Config:
     if not languages:
         problems.append("site.languages: list at least one language")
     site["languages"] = tuple(languages)
-    if site.get("closed_retention_days") is not None and site["closed_retention_days"] < 0:
-        problems.append("site.closed_retention_days: must be 0 or more")
 
     org_raw = data.get("organization", {})
     if not isinstance(org_raw, dict):

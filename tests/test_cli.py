@@ -36,6 +36,7 @@ def test_build_then_check_exit_0(demo: Path) -> None:
     result = run("build", "--config", demo / "careers.toml")
     assert result.exit_code == 0, result.stderr
     assert "local: 13 jobs; +13 added" in result.stderr
+    assert "0 requests, 0 retries; 0 warnings;" in result.stderr  # no network, nothing to fix
     assert f"-> {demo / 'public'}" in result.stderr
     assert result.stdout == ""
     assert len(list((demo / "public/jobs").glob("*/index.html"))) == 11

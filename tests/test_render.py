@@ -18,7 +18,7 @@ from generator.check import check_site
 from generator.model import Remote, Salary
 from generator.normalize import plain_text
 from generator.render import EMPLOYMENT_LABELS, REMOTE_LABELS
-from tests.helpers import SITE_URL, build, job_file, jsonld_nodes, parse_page, postings, visible_text
+from tests.helpers import SITE_URL, build, copy_demo, job_file, jsonld_nodes, parse_page, postings, visible_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -339,3 +339,16 @@ def test_no_hostile_markup_reaches_any_page(hostile: Path) -> None:
             assert not (attrs.get("href") or "").startswith("javascript:"), (page, tag)
         assert not [tag for tag, _ in elements.found if tag == "b"], page
         assert "alert(3)" not in html and "alert(4)" not in html, page  # removed with their elements
+
+
+def test_every_language_under_a_prefix_keeps_a_root_page(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "demo")
+    config = root / "careers.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[site]\n", "[site]\ndefault_language_prefix = true\n"), encoding="utf-8")
+    build(root)
+    public = root / "public"
+    assert (public / "en/index.html").is_file() and (public / "fr/index.html").is_file()
+    home = parse_page(public / "index.html")
+    assert home.noindex and home.canonical == f"{SITE_URL}/en/"
+    assert f'<meta http-equiv="refresh" content="0; url={SITE_URL}/en/">' in (public / "index.html").read_text(encoding="utf-8")
+    assert check_site(public) == []

@@ -84,6 +84,7 @@ class LocalSource(Source):
         if not folder.is_dir():
             raise SourceError(self.name, f"{self.config['path']}: no such folder; create it or set path in [[sources]]")
         jobs: list[Job] = []
+        warnings: list[str] = []
         seen: dict[str, Path] = {}
         for file in sorted(folder.glob("*.md")):
             where = str(file.relative_to(root))
@@ -99,6 +100,8 @@ class LocalSource(Source):
                 continue
             seen[job.id] = file
             jobs.append(job)
+            if not job.apply_url:
+                warnings.append(f"{where}: no apply_url, so the page has no apply button; add one (an https: or mailto: link)")
         if problems:
             raise SourceError(self.name, "; ".join(problems))
         return SourceData(
@@ -106,6 +109,7 @@ class LocalSource(Source):
             offices=list(offices.values()),
             departments=list(departments.values()),
             open_application_url=self.config.get("open_application_url"),
+            warnings=warnings,
         )
 
     def _read_table(self, path: Path, key: str, build: Any, problems: list[str]) -> list[Any]:
@@ -202,6 +206,9 @@ class LocalSource(Source):
         if remote is Remote.FULL and not countries and not any(o.country for o in job_offices):
             # Google needs applicantLocationRequirements on every TELECOMMUTE posting (../shared/jobposting.md).
             raise ValueError(f'{where}: remote = "full" needs remote_countries, the countries applicants may live in, e.g. remote_countries = ["DE"]')
+        apply_url = meta.get("apply_url")
+        if apply_url is not None and not (isinstance(apply_url, str) and re.match(r"(https?://|mailto:)\S", apply_url)):
+            raise ValueError(f"{where}: apply_url {apply_url!r} must be an https:, http: or mailto: link")
         months = meta.get("experience_months")
         if months is not None and (isinstance(months, bool) or not isinstance(months, int) or months < 0):
             raise ValueError(f"{where}: experience_months must be a whole number of months, e.g. experience_months = 36")
@@ -230,7 +237,7 @@ class LocalSource(Source):
             education=education,
             valid_through=_date(meta.get("valid_through"), f"{where}: valid_through"),
             updated_at=_date(meta.get("updated_at"), f"{where}: updated_at"),
-            apply_url=meta.get("apply_url"),
+            apply_url=apply_url,
             direct_apply=bool(meta.get("direct_apply", False)),
             language=language,
             tags=tuple(sorted({str(t) for t in _list(meta.get("tags"))})),

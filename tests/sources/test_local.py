@@ -145,6 +145,12 @@ def test_fully_remote_job_restricted_to_a_country(site: Path) -> None:
     assert job.countries == ("DE", "AT")
 
 
+def test_a_job_without_apply_url_is_a_warning(site: Path) -> None:
+    write_job(site, "quiet.md", job_file(**VALID))
+    write_job(site, "loud.md", job_file(**{**VALID, "title": "Other"}, apply_url="mailto:jobs@example.com"))
+    assert fetch(site).warnings == ["content/jobs/quiet.md: no apply_url, so the page has no apply button; add one (an https: or mailto: link)"]
+
+
 def test_drafts_are_never_returned(site: Path) -> None:
     write_job(site, "a.md", job_file(**VALID, status="draft"))
     write_job(site, "b.md", job_file(**{**VALID, "title": "Other"}, status="Draft"))
@@ -242,6 +248,8 @@ BAD_JOBS = [
     ),
     (job_file(**VALID, experience_months="five years"), "experience_months must be a whole number of months, e.g. experience_months = 36"),
     (job_file(**VALID, experience_months=-3), "experience_months must be a whole number of months, e.g. experience_months = 36"),
+    (job_file(**VALID, apply_url="javascript:alert(1)"), "apply_url 'javascript:alert(1)' must be an https:, http: or mailto: link"),
+    (job_file(**VALID, apply_url="jobs@example.com"), "apply_url 'jobs@example.com' must be an https:, http: or mailto: link"),
     (job_file(**VALID, language="French"), 'language \'French\' must be a language code such as "en" or "fr"'),
     (job_file(**VALID, categories="full time"), 'categories must be a table, e.g. categories = { "Working hours" = "24 hours a week" }'),
     (job_file(**VALID, body="\n\n"), "the description (the Markdown after the front matter) is empty"),
