@@ -122,6 +122,7 @@ def check_vocabulary(node: Any, where: str, problems: list[str]) -> None:
     for k in kinds:
         if k not in vocab["classes"]:
             problems.append(f"{where}: unknown schema.org type {k!r}")
+            continue  # its properties cannot be placed; unknown names are still reported below
         lineage |= ancestors(k)
     for key, value in node.items():
         if key.startswith("@"):
@@ -201,7 +202,7 @@ def check_job_posting(posting: dict[str, Any], where: str, page_text: str = "", 
         country = address.get("addressCountry")
         if not country:
             problems.append(f"{where}: jobLocation.address.addressCountry is required")
-        elif not isinstance(country, str) or len(country) != 2 or not pycountry.countries.get(alpha_2=country):
+        elif not isinstance(country, str) or len(country) != 2 or not country.isupper() or not pycountry.countries.get(alpha_2=country):
             problems.append(f"{where}: addressCountry {country!r} must be an ISO 3166-1 alpha-2 code such as GB")
     if telecommute:
         requirements = _as_list(posting.get("applicantLocationRequirements"))

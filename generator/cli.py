@@ -38,6 +38,9 @@ def fail(exc: BaseException, verbose: int) -> None:
         traceback.print_exc()
     code = exc.exit_code if isinstance(exc, GeneratorError) else 1
     message = str(exc).replace("\n", " ")
+    if not isinstance(exc, GeneratorError | OSError | click.ClickException):
+        # A bug (in a source, a theme filter...) still gets one line; -v shows where it happened.
+        message = f"unexpected {type(exc).__name__}: {message} (run with -v for the traceback)"
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
@@ -110,7 +113,7 @@ def build(config_path: Path, output: Path | None, offline: bool, allow_stale: bo
         config = load_config(config_path)
         options = BuildOptions(output=output, offline=offline, allow_stale=allow_stale, accept_drop=accept_drop, progress=make_progress(quiet))
         report = build_site(config, options)
-    except (GeneratorError, OSError) as exc:
+    except Exception as exc:
         fail(exc, verbose)
         return
     if not quiet:
@@ -135,7 +138,7 @@ def fetch(config_path: Path, allow_stale: bool, accept_drop: bool, verbose: int,
     try:
         options = BuildOptions(allow_stale=allow_stale, accept_drop=accept_drop, progress=make_progress(quiet))
         report = fetch_only(load_config(config_path), options)
-    except (GeneratorError, OSError) as exc:
+    except Exception as exc:
         fail(exc, verbose)
         return
     if not quiet:

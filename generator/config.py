@@ -167,7 +167,7 @@ def parse_config(data: dict[str, Any], root: Path) -> Config:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             problems.append(f"site.url: {url!r} is not an absolute http(s) URL, e.g. https://careers.example.com")
         site["url"] = url.rstrip("/")
-    languages = site.get("languages") or ["en"]
+    languages = site.get("languages") or []  # an explicit empty list is reported below, not replaced
     if not all(isinstance(lang, str) and LANGUAGE.match(lang) for lang in languages):
         problems.append(f"site.languages: {languages!r} must be language codes such as \"en\", \"fr\"")
     elif len(set(languages)) != len(languages):
@@ -175,8 +175,6 @@ def parse_config(data: dict[str, Any], root: Path) -> Config:
     if not languages:
         problems.append("site.languages: list at least one language")
     site["languages"] = tuple(languages)
-    if site.get("closed_retention_days") is not None and site["closed_retention_days"] < 0:
-        problems.append("site.closed_retention_days: must be 0 or more")
 
     org_raw = data.get("organization", {})
     if not isinstance(org_raw, dict):

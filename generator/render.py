@@ -108,7 +108,14 @@ class Renderer:
                 key=lambda j: (j.department.name.lower() if j.department else "\uffff", j.title.lower(), j.key),
             )
             closed = [c for c in self.site.closed if self._section_of(c.language) == language]
-            pages = [p for p in self.site.pages if p.language in (None, language) or self._section_of(p.language) == language and p.language not in site_config.languages]
+            # A page written for this language (about.fr.md) replaces the page for every language (about.md).
+            own = {
+                id(p)
+                for p in self.site.pages
+                if p.language == language or p.language and p.language not in site_config.languages and self._section_of(p.language) == language
+            }
+            own_slugs = {p.slug for p in self.site.pages if id(p) in own}
+            pages = [p for p in self.site.pages if id(p) in own or p.language is None and p.slug not in own_slugs]
             sections[language] = Section(language, prefix, jobs, closed, pages, self._facets(jobs, prefix, language))
         return sections
 
@@ -271,6 +278,10 @@ def render_site(config: Config, site: Site, cache: RenderCache | None = None) ->
     for section in renderer.sections.values():
         for path, html in render_section(renderer, section):
             emit(path, html)
+    default = renderer.sections[config.site.default_language]
+    if default.prefix:
+        # Every language lives under its own prefix (default_language_prefix): the root still answers.
+        emit("index.html", redirect_page(renderer.absolute(f"{default.prefix}/"), config.site.title))
     emit("404.html", render_template(renderer, renderer.sections[config.site.default_language], "404.html", "/404.html", title=None, noindex=True))
     sitemap_entries = sitemap(renderer)
     emit("sitemap.xml", sitemap_xml(sitemap_entries))

@@ -97,5 +97,7 @@ def write_site(files: dict[str, bytes], output: Path) -> WriteResult:
             shutil.rmtree(previous, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if not output.exists() and previous.is_dir():
+            os.replace(previous, output)  # the swap failed between its two renames: put the old site back
         raise
     return result

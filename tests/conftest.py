@@ -34,3 +34,22 @@ def make_site(tmp_path: Path):
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every build in the tests runs at 2026-11-01T12:00:00Z unless a test says otherwise."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1793534400")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes several seconds (e.g. a pip install into a fresh venv); still part of the default run")
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site (repository root content), copied and built once; tests must only read it."""
+    from tests.helpers import build, copy_demo
+
+    root = copy_demo(tmp_path_factory.mktemp("demo"))
+    build(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo_public(demo_site: Path) -> Path:
+    return demo_site / "public"

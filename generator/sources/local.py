@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..config import Option, hint
+from ..config import LANGUAGE, Option, hint
 from ..errors import SourceError
 from ..model import EDUCATION_CATEGORIES, EMPLOYMENT_TYPES, SALARY_UNITS, Department, Image, Job, Office, Remote, Salary, Section, SourceData
 from ..normalize import country_code, currency_code, iso_datetime, markdown_to_html
@@ -84,6 +84,7 @@ class LocalSource(Source):
         if not folder.is_dir():
             raise SourceError(self.name, f"{self.config['path']}: no such folder; create it or set path in [[sources]]")
         jobs: list[Job] = []
+        warnings: list[str] = []
         seen: dict[str, Path] = {}
         for file in sorted(folder.glob("*.md")):
             where = str(file.relative_to(root))
@@ -99,6 +100,8 @@ class LocalSource(Source):
                 continue
             seen[job.id] = file
             jobs.append(job)
+            if not job.apply_url:
+                warnings.append(f"{where}: no apply_url, so the page has no apply button; add one (an https: or mailto: link)")
         if problems:
             raise SourceError(self.name, "; ".join(problems))
         return SourceData(
@@ -106,6 +109,7 @@ class LocalSource(Source):
             offices=list(offices.values()),
             departments=list(departments.values()),
             open_application_url=self.config.get("open_application_url"),
+            warnings=warnings,
         )
 
     def _read_table(self, path: Path, key: str, build: Any, problems: list[str]) -> list[Any]:
@@ -117,8 +121,12 @@ class LocalSource(Source):
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             problems.append(f"{where}: not valid TOML: {exc}")
             return []
+        entries = data.get(key, [])
+        if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+            problems.append(f"{where}: write each entry as a [[{key}]] table")
+            return []
         items = []
-        for index, entry in enumerate(data.get(key, [])):
+        for index, entry in enumerate(entries):
             try:
                 items.append(build(entry, f"{where}: {key}[{index}]"))
             except ValueError as exc:
@@ -195,6 +203,21 @@ class LocalSource(Source):
             if not code:
                 raise ValueError(f"{where}: remote_countries {value!r} is not a country")
             countries.append(code)
+        if remote is Remote.FULL and not countries and not any(o.country for o in job_offices):
+            # Google needs applicantLocationRequirements on every TELECOMMUTE posting (../shared/jobposting.md).
+            raise ValueError(f'{where}: remote = "full" needs remote_countries, the countries applicants may live in, e.g. remote_countries = ["DE"]')
+        apply_url = meta.get("apply_url")
+        if apply_url is not None and not (isinstance(apply_url, str) and re.match(r"(https?://|mailto:)\S", apply_url)):
+            raise ValueError(f"{where}: apply_url {apply_url!r} must be an https:, http: or mailto: link")
+        months = meta.get("experience_months")
+        if months is not None and (isinstance(months, bool) or not isinstance(months, int) or months < 0):
+            raise ValueError(f"{where}: experience_months must be a whole number of months, e.g. experience_months = 36")
+        language = meta.get("language")
+        if language is not None and not (isinstance(language, str) and LANGUAGE.match(language)):
+            raise ValueError(f"{where}: language {language!r} must be a language code such as \"en\" or \"fr\"")
+        categories = meta.get("categories") or {}
+        if not isinstance(categories, dict):
+            raise ValueError(f"{where}: categories must be a table, e.g. categories = {{ \"Working hours\" = \"24 hours a week\" }}")
         sections = split_sections(body)
         if not sections:
             raise ValueError(f"{where}: the description (the Markdown after the front matter) is empty")
@@ -209,16 +232,16 @@ class LocalSource(Source):
             employment_types=kinds,
             remote=remote,
             salary=_salary(meta.get("salary"), where),
-            experience_months=meta.get("experience_months"),
+            experience_months=months,
             experience_label=meta.get("experience"),
             education=education,
             valid_through=_date(meta.get("valid_through"), f"{where}: valid_through"),
             updated_at=_date(meta.get("updated_at"), f"{where}: updated_at"),
-            apply_url=meta.get("apply_url"),
+            apply_url=apply_url,
             direct_apply=bool(meta.get("direct_apply", False)),
-            language=meta.get("language"),
+            language=language,
             tags=tuple(sorted({str(t) for t in _list(meta.get("tags"))})),
-            categories=tuple((str(k), str(v)) for k, v in (meta.get("categories") or {}).items()),
+            categories=tuple((str(k), str(v)) for k, v in categories.items()),
             image=image,
             remote_countries=tuple(countries),
         )
@@ -262,6 +285,11 @@ def _salary(value: Any, where: str) -> Salary | None:
     low, high = value.get("min"), value.get("max")
     if low is None and high is None:
         raise ValueError(f"{where}: salary needs min, max or both")
+    for amount in (low, high):
+        if amount is not None and (isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount < 0):
+            raise ValueError(f"{where}: salary amounts must be numbers without quotes or units, e.g. min = 50000; got {amount!r}")
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"{where}: salary min {low} is above max {high}")
     return Salary(currency=currency, unit=unit, min=float(low) if low is not None else None, max=float(high) if high is not None else None)
 
 
