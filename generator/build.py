@@ -131,7 +131,7 @@ def fetch_sources(config: Config, options: BuildOptions, report: BuildReport) ->
                 data, state = previous
                 source_report.stale = True
             else:
-                options.progress.finish(task, "failed")
+                options.progress.finish(task, failed=True)
                 failures.append(exc)
                 continue
         source_report.seconds = time.monotonic() - started

@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .errors import CheckError, GeneratorError
-from .progress import Progress
+from .progress import LogProgress, Progress
 
 log = logging.getLogger("generator")
 NO_CHANGE_EXIT = 3
@@ -60,8 +60,8 @@ class TerminalProgress(Progress):
         self.done[task] = self.done.get(task, 0) + amount
         self._draw(task)
 
-    def finish(self, task: str, summary: str = "") -> None:
-        click.echo(f"\r\033[K{task}: {summary or 'done'}", err=True)
+    def finish(self, task: str, summary: str = "", failed: bool = False) -> None:
+        click.echo(f"\r\033[K{task}: {'failed' if failed else summary or 'done'}", err=True)
 
     def _draw(self, task: str) -> None:
         total, done = self.totals.get(task), self.done.get(task, 0)
@@ -73,11 +73,13 @@ class TerminalProgress(Progress):
         click.echo(f"\r\033[K{task} {bar}", err=True, nl=False)
 
 
-def make_progress(quiet: bool) -> Progress:
-    """Return a terminal bar on an interactive terminal, plain log lines elsewhere (CI)."""
-    if not quiet and sys.stderr.isatty() and not os.environ.get("CI"):
-        return TerminalProgress()
-    return Progress()
+def make_progress(quiet: bool, verbose: int = 0) -> Progress:
+    """Return a bar on an interactive terminal, plain log lines in CI (or with -v), else nothing."""
+    if quiet:
+        return Progress()
+    if os.environ.get("CI") or verbose:
+        return LogProgress()
+    return TerminalProgress() if sys.stderr.isatty() else Progress()
 
 
 verbose_option = click.option("-v", "--verbose", count=True, help="More detail; -vv for debug output and tracebacks.")
@@ -111,7 +113,7 @@ def build(config_path: Path, output: Path | None, offline: bool, allow_stale: bo
     setup_logging(verbose, quiet)
     try:
         config = load_config(config_path)
-        options = BuildOptions(output=output, offline=offline, allow_stale=allow_stale, accept_drop=accept_drop, progress=make_progress(quiet))
+        options = BuildOptions(output=output, offline=offline, allow_stale=allow_stale, accept_drop=accept_drop, progress=make_progress(quiet, verbose))
         report = build_site(config, options)
     except Exception as exc:
         fail(exc, verbose)
@@ -136,7 +138,7 @@ def fetch(config_path: Path, allow_stale: bool, accept_drop: bool, verbose: int,
 
     setup_logging(verbose, quiet)
     try:
-        options = BuildOptions(allow_stale=allow_stale, accept_drop=accept_drop, progress=make_progress(quiet))
+        options = BuildOptions(allow_stale=allow_stale, accept_drop=accept_drop, progress=make_progress(quiet, verbose))
         report = fetch_only(load_config(config_path), options)
     except Exception as exc:
         fail(exc, verbose)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from generator.cli import TerminalProgress, main, make_progress
-from generator.progress import Progress
+from generator.progress import LogProgress, Progress
 
 SITE = """
 [site]
@@ -24,7 +24,8 @@ Plan the week of 40 nurses.
 """
 
 
-def test_ci_gets_plain_log_lines_and_a_summary(make_site) -> None:
+def test_ci_gets_plain_log_lines_and_a_summary(make_site, monkeypatch) -> None:
+    monkeypatch.setenv("CI", "true")
     root = make_site(SITE, {"content/jobs/nurse.md": JOB})
     result = CliRunner().invoke(main, ["build", "--config", str(root / "careers.toml")])
     assert result.exit_code == 0, result.output
@@ -43,6 +44,9 @@ def test_terminal_progress_draws_a_bar(capsys) -> None:
     assert err.endswith("rendering: 4 pages\n")
 
 
-def test_off_a_terminal_progress_is_plain(monkeypatch) -> None:
+def test_progress_is_plain_in_ci_and_silent_in_scripts(monkeypatch) -> None:
     monkeypatch.setenv("CI", "true")
-    assert type(make_progress(quiet=False)) is Progress
+    assert type(make_progress(quiet=False)) is LogProgress
+    assert type(make_progress(quiet=True)) is Progress
+    monkeypatch.delenv("CI")
+    assert type(make_progress(quiet=False)) is Progress  # stderr is not a terminal under pytest

@@ -144,7 +144,7 @@ def test_a_rebuild_rewrites_only_what_changed(demo: Path) -> None:
     job.write_text(job.read_text(encoding="utf-8").replace("pipelines that\nlet us answer", "pipelines that\nhelp us answer"), encoding="utf-8")
     report = build(demo)
     assert report.written is not None
-    assert report.written.written == ["feed.xml", "jobs/data-engineer-eng-104/index.html"]
+    assert report.written.written == ["feed.json", "feed.xml", "indeed.xml", "jobs/data-engineer-eng-104/index.html"]
     assert report.written.removed == []
     after = tree_stat(public)
     assert after["jobs/product-designer-des-201/index.html"][0] == before["jobs/product-designer-des-201/index.html"][0]
