@@ -270,6 +270,10 @@ def render_site(config: Config, site: Site) -> dict[str, bytes]:
     for section in renderer.sections.values():
         for path, html in render_section(renderer, section):
             emit(path, html)
+    default = renderer.sections[config.site.default_language]
+    if default.prefix:
+        # site.default_language_prefix: every language has its prefix, so "/" sends visitors to the default one.
+        emit("index.html", redirect_page(renderer.absolute(f"{default.prefix}/"), config.site.title))
     emit("404.html", render_template(renderer, renderer.sections[config.site.default_language], "404.html", "/404.html", title=None, noindex=True))
     sitemap_entries = sitemap(renderer)
     emit("sitemap.xml", sitemap_xml(sitemap_entries))

@@ -127,13 +127,18 @@ class Problems:
         self.expected_404: set[str] = set()
         page.on("console", self._console)
         page.on("pageerror", lambda e: self.items.append(f"uncaught: {e}"))
-        page.on("requestfailed", lambda r: self.items.append(f"request failed: {r.url} ({r.failure})") if not r.url.startswith("mailto:") else None)
+        page.on("requestfailed", self._failed)
         page.on("response", lambda r: self.items.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 and r.url not in self.expected_404 else None)
 
     def _console(self, message: Any) -> None:
         # Chromium logs the 404 status of a 404 page itself as a console error: that one is expected.
         if message.type in ("error", "warning") and message.location.get("url") not in self.expected_404:
             self.items.append(f"console {message.type}: {message.text}")
+
+    def _failed(self, request: Any) -> None:
+        # Leaving a page cancels what it was still loading (net::ERR_ABORTED): not a fault of the site.
+        if not request.url.startswith("mailto:") and "ERR_ABORTED" not in (request.failure or ""):
+            self.items.append(f"request failed: {request.url} ({request.failure})")
 
     def allow_404(self, url: str) -> None:
         self.expected_404.add(url)
