@@ -259,3 +259,13 @@ def test_print_stylesheet_hides_the_chrome_of_a_job_page(site, new_page):
     assert not page.locator(".site-header").is_visible()
     assert not page.locator(".share").is_visible()
     assert page.locator("h1").is_visible() and page.locator(".job-description").is_visible()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_second_theme_screenshots(harbor_site, new_page, scheme):
+    page = open_page(new_page(viewport={"width": 1366, "height": 900}, color_scheme=scheme), harbor_site, EN_JOB)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    target = SCREENSHOTS / f"harbor-job-desktop-{scheme}.png"
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
+    assert page.problems.items == []
