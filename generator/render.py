@@ -107,8 +107,10 @@ class Renderer:
             elif name == "job.html":
                 job = extra["job"]
                 twin = self.translations.get((job.source, job.translation_key or ""), {}).get(other.language)
-                if twin is not None or other.language == self._section_of(job.language):
-                    found[other.language] = self.job_paths[(twin or job).key]
+                if other.language == self._section_of(job.language):
+                    found[other.language] = self.job_paths[job.key]
+                elif twin is not None:
+                    found[other.language] = self.job_paths[twin.key]
         return found
 
     # -- model views ------------------------------------------------------------------------

@@ -170,3 +170,23 @@ def test_og_card_wraps_long_titles_and_keeps_its_size():
     card = images.og_card("A very long job title " * 12, "Acme", None)
     with PILImage.open(io.BytesIO(card)) as picture:
         assert picture.size == images.OG_SIZE and picture.format == "PNG"
+
+
+def test_the_cover_leads_the_home_page_and_the_gallery_is_lazy(make_site):
+    from generator.model import Image, Organization, Site
+    from generator.render import render_site
+
+    root = make_pictured(make_site)
+    cover = Image(
+        url="c.jpg", alt="Our Paris office", path="media/c.jpg", width=1920, height=800, variants=((960, "media/c-960.webp"), (1920, "media/c.jpg"))
+    )
+    gallery = tuple(Image(url=f"g{i}.jpg", alt=f"Team day {i}", path=f"media/g{i}.jpg", width=800, height=600) for i in (1, 2))
+    site = Site(organization=Organization(name="Acme", cover=cover, gallery=gallery))
+    html = render_site(load_config(root / "careers.toml"), site)["index.html"].decode()
+    hero = re.search(r'<img [^>]*class="hero-cover"[^>]*>', html).group(0)
+    assert 'srcset="/media/c.jpg 1920w"' in hero and 'fetchpriority="high"' in hero and "loading" not in hero
+    assert '<source type="image/webp" srcset="/media/c-960.webp 960w" sizes="100vw">' in html
+    for i in (1, 2):
+        assert re.search(rf'<img src="/media/g{i}.jpg" alt="Team day {i}" width="800" height="600" loading="lazy" decoding="async">', html)
+    assert "Life at Acme" in html
+    assert '<meta property="og:image" content="https://jobs.example.com/media/c.jpg">' in html  # the cover, for sharing
