@@ -20,6 +20,11 @@ LOCALES = Path(__file__).parent / "locales"
 RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "dv", "ku", "sd", "ug"}
 
 
+def N_(message: str) -> str:  # noqa: N802 - the name `pybabel extract` looks for
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
 @cache
 def translations(language: str) -> NullTranslations:
     """Return the UI catalog for `language` (English strings when there is none)."""
@@ -45,6 +50,11 @@ def locale(language: str) -> Locale:
 
 def text_direction(language: str) -> str:
     return "rtl" if language.split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+def country_name(code: str, language: str) -> str:
+    """Return a country's name in `language` ("DE" -> "Allemagne" in French), or the code when unknown."""
+    return locale(language).territories.get(code.upper(), code)
 
 
 def format_date(value: str | None, language: str) -> str:

@@ -157,6 +157,8 @@ class Job:
     image: Image | None = None
     # The countries a fully remote applicant may live in (alpha-2); defaults to the offices'.
     remote_countries: tuple[str, ...] = ()
+    # Jobs of one source sharing a translation_key are translations of each other (one per language).
+    translation_key: str | None = None
 
     @property
     def key(self) -> str:
@@ -249,6 +251,7 @@ class Site:
     closed: list[ClosedJob] = field(default_factory=list)
     moved: list[tuple[str, Job]] = field(default_factory=list)  # (old slug, job) after a rename
     media: dict[str, bytes] = field(default_factory=dict)  # stored images: site path -> bytes
+    og_images: dict[str, Image] = field(default_factory=dict)  # job key -> its Open Graph picture
     warnings: list[str] = field(default_factory=list)
 
 

@@ -20,7 +20,8 @@ import jinja2
 
 from . import __version__, feeds, i18n, jsonld, lifecycle
 from .config import Config
-from .model import EMPLOYMENT_TYPES, ClosedJob, ContentPage, Job, Office, Remote, Site, slugify, to_jsonable
+from .i18n import N_
+from .model import EMPLOYMENT_TYPES, ClosedJob, ContentPage, Image, Job, Office, Remote, Site, slugify, to_jsonable
 from .normalize import plain_text
 from .themes import Theme, theme_chain
 
@@ -61,9 +62,13 @@ class Renderer:
         self.assets, self.asset_files = self._collect_assets()
         self.sections = self._sections()
         self.job_paths: dict[str, str] = {}
+        # (source, translation_key) -> language -> job: what the language switcher links to.
+        self.translations: dict[tuple[str, str], dict[str, Job]] = defaultdict(dict)
         for section in self.sections.values():
             for job in section.jobs:
                 self.job_paths[job.key] = f"{section.prefix}/jobs/{job.slug}/"
+                if job.translation_key:
+                    self.translations[(job.source, job.translation_key)].setdefault(section.language, job)
         self._envs: dict[str, jinja2.Environment] = {}
         self.cache = RenderCache()
         self.fingerprint = self._fingerprint()
@@ -84,6 +89,32 @@ class Renderer:
 
     def job_url(self, job: Job) -> str:
         return self.url(self.job_paths[job.key])
+
+    def srcset(self, image: Image, fmt: str | None = None) -> str:
+        """Return the srcset of an image's resized copies in one format ("webp"; default: the original's)."""
+        fmt = fmt or (image.path or image.url).rpartition(".")[2]
+        return ", ".join(f"{self.url(path)} {width}w" for width, path in image.variants if path.endswith(f".{fmt}"))
+
+    def counterparts(self, name: str, extra: dict[str, Any]) -> dict[str, str]:
+        """Return, per language, the path of this page's version in that language's section (when it has one)."""
+        found = {}
+        for other in self.sections.values():
+            if name == "index.html":
+                found[other.language] = f"{other.prefix}/"
+            elif name == "page.html" and any(pg.slug == extra["content"].slug for pg in other.pages):
+                found[other.language] = f"{other.prefix}/{extra['content'].slug}/"
+            elif name == "listing.html":
+                facet = extra["facet"]
+                if any(f.value == facet.value for f in other.facets.get(facet.kind, [])):
+                    found[other.language] = f"{other.prefix}/{FACET_PATHS[facet.kind]}/{facet.value}/"
+            elif name == "job.html":
+                job = extra["job"]
+                twin = self.translations.get((job.source, job.translation_key or ""), {}).get(other.language)
+                if other.language == self._section_of(job.language):
+                    found[other.language] = self.job_paths[job.key]
+                elif twin is not None:
+                    found[other.language] = self.job_paths[twin.key]
+        return found
 
     # -- model views ------------------------------------------------------------------------
 
@@ -171,7 +202,8 @@ class Renderer:
 
     def job_page_key(self, job: Job, section: Section) -> str:
         """Return the input key of a job page: a job page shows its job, never other jobs."""
-        data = json.dumps([self.fingerprint, section.language, to_jsonable(job), self.job_paths[job.key]], sort_keys=True, default=str)
+        links = self.counterparts("job.html", {"job": job})  # the language switcher's targets
+        data = json.dumps([self.fingerprint, section.language, to_jsonable(job), links], sort_keys=True, default=str)
         return hashlib.sha256(data.encode()).hexdigest()
 
     # -- Jinja ------------------------------------------------------------------------------
@@ -203,6 +235,9 @@ class Renderer:
             number=lambda n: i18n.format_number(n, language),
             plain=plain_text,
             jsonld=lambda data: jinja2.utils.markupsafe.Markup(jsonld.script_json(data)),
+            slug=slugify,
+            country=lambda code: i18n.country_name(code, language),
+            srcset=self.srcset,
         )
         env.globals.update(url=self.url, absolute=self.absolute, asset=self.asset, job_url=self.job_url)
         self._envs[language] = env
@@ -236,20 +271,27 @@ class Renderer:
 
 
 FACET_PATHS = {"department": "departments", "office": "offices", "remote": "remote", "contract": "contract", "tag": "tags"}
-# Labels are msgids; the catalogs translate them.
-REMOTE_LABELS = {Remote.NO: "On site", Remote.OCCASIONAL: "Occasional remote", Remote.HYBRID: "Hybrid", Remote.FULL: "Fully remote"}
+# Labels are msgids (N_ marks them for `pybabel extract`); the catalogs translate them.
+REMOTE_LABELS = {Remote.NO: N_("On site"), Remote.OCCASIONAL: N_("Occasional remote"), Remote.HYBRID: N_("Hybrid"), Remote.FULL: N_("Fully remote")}
 EMPLOYMENT_LABELS = {
-    "FULL_TIME": "Full-time",
-    "PART_TIME": "Part-time",
-    "CONTRACTOR": "Contractor",
-    "TEMPORARY": "Temporary",
-    "INTERN": "Internship",
-    "VOLUNTEER": "Volunteer",
-    "PER_DIEM": "Per diem",
-    "OTHER": "Other",
+    "FULL_TIME": N_("Full-time"),
+    "PART_TIME": N_("Part-time"),
+    "CONTRACTOR": N_("Contractor"),
+    "TEMPORARY": N_("Temporary"),
+    "INTERN": N_("Internship"),
+    "VOLUNTEER": N_("Volunteer"),
+    "PER_DIEM": N_("Per diem"),
+    "OTHER": N_("Other"),
 }
-UNIT_LABELS = {"HOUR": "per hour", "DAY": "per day", "WEEK": "per week", "MONTH": "per month", "YEAR": "per year"}
-FACET_TITLES = {"department": "Team", "office": "Office", "remote": "Remote work", "contract": "Contract", "tag": "Tag"}
+UNIT_LABELS = {"HOUR": N_("per hour"), "DAY": N_("per day"), "WEEK": N_("per week"), "MONTH": N_("per month"), "YEAR": N_("per year")}
+EDUCATION_LABELS = {
+    "high school": N_("High school"),
+    "associate degree": N_("Associate degree"),
+    "bachelor degree": N_("Bachelor's degree"),
+    "professional certificate": N_("Professional certificate"),
+    "postgraduate degree": N_("Postgraduate degree"),
+}
+FACET_TITLES = {"department": N_("Team"), "office": N_("Office"), "remote": N_("Remote work"), "contract": N_("Contract"), "tag": N_("Tag")}
 
 
 @dataclass
@@ -280,7 +322,7 @@ def render_site(config: Config, site: Site, cache: RenderCache | None = None) ->
             emit(path, html)
     default = renderer.sections[config.site.default_language]
     if default.prefix:
-        # Every language lives under its own prefix (default_language_prefix): the root still answers.
+        # site.default_language_prefix: every language has its prefix, so "/" sends visitors to the default one.
         emit("index.html", redirect_page(renderer.absolute(f"{default.prefix}/"), config.site.title))
     emit("404.html", render_template(renderer, renderer.sections[config.site.default_language], "404.html", "/404.html", title=None, noindex=True))
     sitemap_entries = sitemap(renderer)
@@ -360,17 +402,26 @@ def render_template(renderer: Renderer, section: Section, name: str, path: str, 
     config = renderer.config
     language = section.language
     org = renderer.site.organization
-    alternates = []
-    if name == "index.html" or name == "page.html":
-        for other in renderer.sections.values():
-            other_path = f"{other.prefix}/" if name == "index.html" else f"{other.prefix}/{extra['content'].slug}/"
-            if name == "page.html" and not any(pg.slug == extra["content"].slug for pg in other.pages):
-                continue
-            alternates.append({"language": other.language, "url": renderer.absolute(other_path)})
+    versions = renderer.counterparts(name, extra) if name not in ("404.html", "closed.html") else {}
+    alternates = [{"language": lang, "url": renderer.absolute(other_path)} for lang, other_path in versions.items()]
+    if len(alternates) > 1 and config.site.default_language in versions:
+        alternates.append({"language": "x-default", "url": renderer.absolute(versions[config.site.default_language])})
+    # Each language's name in that language; the link goes to this page's version there, else to that section's home.
     switcher = [
-        {"language": other.language, "name": i18n.locale(other.language).get_display_name(other.language).capitalize(), "url": renderer.url(f"{other.prefix}/"), "current": other.language == language}
+        {
+            "language": other.language,
+            "name": i18n.locale(other.language).get_display_name(other.language).capitalize(),
+            "url": renderer.url(versions.get(other.language, f"{other.prefix}/")),
+            "translated": other.language in versions,
+            "current": other.language == language,
+        }
         for other in renderer.sections.values()
     ]
+    job = extra.get("job")
+    og_image = renderer.site.og_images.get(job.key) if job is not None else None
+    if og_image is None:
+        cover = org.cover if org.cover and org.cover.path else None
+        og_image = cover or renderer.site.og_images.get("")
     context = {
         "site": {
             "title": config.site.title,
@@ -390,9 +441,11 @@ def render_template(renderer: Renderer, section: Section, name: str, path: str, 
         "page": {"path": path, "url": renderer.url(path), "canonical": renderer.absolute(path), "title": title, "noindex": noindex, "template": name},
         "pages": section.pages,
         "jsonld": page_jsonld(renderer, name, path, extra.get("job")),
+        "og_image": og_image,
         "remote_labels": REMOTE_LABELS,
         "employment_labels": EMPLOYMENT_LABELS,
         "unit_labels": UNIT_LABELS,
+        "education_labels": EDUCATION_LABELS,
         "Remote": Remote,
         **extra,
     }

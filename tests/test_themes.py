@@ -1,126 +1,145 @@
-"""Themes: lookup, `extends`, site overrides, and the default theme shipped by `pip install .`."""
+"""Theming: override one template or one block, a theme that extends another, the documented context."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Callable
+import re
 from pathlib import Path
 
+import jinja2
 import pytest
 
+from generator.build import BuildOptions, build_site
+from generator.config import load_config
 from generator.errors import ConfigError
-from generator.themes import available_themes, theme_chain
-from tests.helpers import REPO, build, copy_demo, job_file, tree_digest
+from generator.model import Site
+from generator.render import Renderer
 
-TOML = '[site]\ntitle = "Careers"\nurl = "https://careers.example.com"\n{extra}\n[[sources]]\ntype = "local"\n'
-JOB = job_file(id="J1", title="Engineer", date_posted="2026-10-05")
+REPO = Path(__file__).resolve().parent.parent
+THEMING = (REPO / "docs" / "theming.md").read_text(encoding="utf-8")
+JOB = """\
++++
+id = "A"
+title = "Backend Engineer"
+date_posted = 2026-10-01
+offices = ["paris"]
+employment_type = "FULL_TIME"
+salary = { min = 50000, max = 60000, currency = "EUR", unit = "YEAR" }
++++
+Build things.
+
+## Details
+
+- One
+"""
 
 
-def test_the_default_theme_is_found(tmp_path: Path) -> None:
-    (theme,) = theme_chain(tmp_path, "default")
-    assert theme.name == "default" and theme.extends is None
-    assert (theme.templates / "job.html").is_file() and (theme.static / "style.css").is_file()
-    assert "default" in available_themes(tmp_path)
-
-
-def test_a_site_theme_extends_the_default(make_site: Callable[..., Path]) -> None:
-    root = make_site(
-        TOML.format(extra='theme = "brand"'),
+def make(make_site, theme: str = "default", files: dict[str, str] | None = None) -> Path:
+    return make_site(
+        f"""\
+        [site]
+        title = "Careers"
+        url = "https://jobs.example.com"
+        theme = "{theme}"
+        [organization]
+        name = "Acme"
+        [[sources]]
+        type = "local"
+        """,
         {
-            "themes/brand/theme.toml": 'name = "brand"\nextends = "default"\n',
-            "themes/brand/templates/404.html": '{% extends "default/404.html" %}{% block main %}<p>Lost? Brand 404.</p>{% endblock %}',
-            "themes/brand/static/style.css": "body { color: teal; }\n",
-            "content/jobs/j.md": JOB,
+            "content/offices.toml": '[[offices]]\nid = "paris"\nname = "Paris"\ncountry = "FR"\n',
+            "content/jobs/a.md": JOB,
+            **(files or {}),
         },
     )
-    assert [t.name for t in theme_chain(root, "brand")] == ["brand", "default"]
+
+
+def build(root: Path) -> Path:
+    build_site(load_config(root / "careers.toml"), BuildOptions(output=root / "public", env={}))
+    return root / "public"
+
+
+def job_page(out: Path) -> str:
+    return (out / "jobs/backend-engineer-a/index.html").read_text(encoding="utf-8")
+
+
+def test_a_site_template_replaces_the_theme_file_of_the_same_name(make_site):
+    card = '<li class="my-card"><a href="{{ job_url(job) }}">{{ job.title|upper }}</a></li>\n'
+    out = build(make(make_site, files={"templates/partials/job_card.html": card}))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<li class="my-card"><a href="/jobs/backend-engineer-a/">BACKEND ENGINEER</a></li>' in index
+    assert "job-card" not in index
+
+
+def test_an_override_can_extend_the_file_it_replaces_and_change_one_block(make_site):
+    override = '{% extends "default/job.html" %}\n{% block facts %}<p class="visa">We sponsor visas.</p>{{ super() }}{% endblock %}\n'
+    html = job_page(build(make(make_site, files={"templates/job.html": override})))
+    assert re.search(r'<p class="visa">We sponsor visas.</p>\s*<dl class="job-facts">', html)
+    assert '<h1 dir="auto">Backend Engineer</h1>' in html  # the rest of the theme's job.html is still there
+
+
+def test_the_harbor_theme_extends_the_default_and_adds_its_stylesheet(make_site):
+    out = build(make(make_site, theme="harbor"))
+    html = job_page(out)
+    sheets = re.findall(r'<link rel="stylesheet" href="/(assets/[^"]+)">', html)
+    assert [s.split(".")[0] for s in sheets] == ["assets/style", "assets/harbor"]
+    assert all((out / s).is_file() for s in sheets)
+    assert '<dl class="job-facts">' in html  # the default theme's job page, unchanged
+
+
+def test_a_site_theme_in_the_site_folder_can_replace_a_static_file(make_site):
+    root = make(
+        make_site,
+        theme="plain",
+        files={"themes/plain/theme.toml": 'name = "plain"\nextends = "default"\n', "themes/plain/static/style.css": "body { color: red; }\n"},
+    )
+    out = build(root)
+    sheet = re.search(r'<link rel="stylesheet" href="/(assets/style\.[0-9a-f]+\.css)">', job_page(out)).group(1)
+    assert (out / sheet).read_text(encoding="utf-8") == "body { color: red; }\n"
+    assert list((out / "assets").glob("filters.*.js"))  # inherited from default
+
+
+def test_an_unknown_theme_is_a_config_error(make_site):
+    with pytest.raises(ConfigError) as caught:
+        build(make(make_site, theme="nope"))
+    assert str(caught.value) == "site.theme: unknown theme 'nope'; available: default, harbor"
+
+
+def test_a_theme_that_extends_itself_is_a_config_error(make_site):
+    root = make(
+        make_site,
+        theme="a",
+        files={"themes/a/theme.toml": 'name = "a"\nextends = "b"\n', "themes/b/theme.toml": 'name = "b"\nextends = "a"\n'},
+    )
+    with pytest.raises(ConfigError) as caught:
+        build(root)
+    assert str(caught.value) == "site.theme: theme 'a' extends itself through a -> b"
+
+
+def test_an_unknown_asset_fails_the_build_with_its_name(make_site):
+    root = make(make_site, files={"templates/page.html": "{{ asset('missing.css') }}", "content/pages/about.md": '+++\ntitle = "About"\n+++\nHi.\n'})
+    with pytest.raises(Exception) as caught:
+        build(root)
+    assert str(caught.value) == "rendering failed: TemplateRuntimeError: asset 'missing.css' is not in the theme's static/ folder"
+
+
+def test_every_context_variable_filter_and_function_is_documented(make_site, monkeypatch):
+    seen: set[str] = set()
+    render = jinja2.Template.render
+
+    def recording(self, *args, **kwargs):
+        seen.update(args[0] if args else kwargs)
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", recording)
+    root = make(make_site, files={"content/pages/about.md": '+++\ntitle = "About"\n+++\nHi.\n'})
     build(root)
-    page = (root / "public/404.html").read_text(encoding="utf-8")
-    assert "Lost? Brand 404." in page
-    (css,) = (root / "public/assets").glob("style.*.css")
-    assert css.read_text(encoding="utf-8") == "body { color: teal; }\n"  # the child theme's file wins
-    assert "Engineer" in (root / "public/index.html").read_text(encoding="utf-8")  # inherited templates still work
-
-
-def test_site_templates_override_theme_files_by_name(make_site: Callable[..., Path]) -> None:
-    root = make_site(
-        TOML.format(extra=""),
-        {
-            "templates/partials/job_card.html": '<li class="my-card"><a href="{{ job_url(job) }}">{{ job.title }}!</a></li>',
-            "content/jobs/j.md": JOB,
-        },
-    )
-    build(root)
-    index = (root / "public/index.html").read_text(encoding="utf-8")
-    assert '<li class="my-card"><a href="/jobs/engineer-j1/">Engineer!</a></li>' in index
-
-
-def test_theme_errors(make_site: Callable[..., Path]) -> None:
-    root = make_site(
-        TOML.format(extra=""),
-        {
-            "themes/a/theme.toml": 'name = "a"\nextends = "b"\n',
-            "themes/b/theme.toml": 'name = "b"\nextends = "a"\n',
-            "themes/bad/theme.toml": "name = \n",
-        },
-    )
-    with pytest.raises(ConfigError) as caught:
-        theme_chain(root, "nope")
-    assert caught.value.problems == ["site.theme: unknown theme 'nope'; available: a, b, bad, default"]
-    with pytest.raises(ConfigError) as caught:
-        theme_chain(root, "a")
-    assert caught.value.problems == ["site.theme: theme 'a' extends itself through a -> b"]
-    with pytest.raises(ConfigError) as caught:
-        theme_chain(root, "bad")
-    assert caught.value.problems[0].startswith(f"{root / 'themes/bad/theme.toml'}: not valid TOML: ")
-
-
-@pytest.mark.slow
-@pytest.mark.timeout(900)
-def test_pip_install_ships_the_default_theme(tmp_path: Path) -> None:
-    """A plain (not editable) `pip install .` into a fresh venv builds the demo site like the checkout does."""
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
-    # pip's own configuration decides the index (no URL here); the build backend comes from it too.
-    install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--no-input", "--disable-pip-version-check", str(REPO)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=800,
-    )
-    assert install.returncode == 0, install.stderr[-3000:]
-
-    site = copy_demo(tmp_path / "site")
-    probe = subprocess.run(
-        [
-            str(python),
-            "-c",
-            "import generator, generator.themes as t; print(generator.__file__); print(t.PACKAGE_THEMES); print(t.CHECKOUT_THEMES.is_dir())",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=site,
-        check=True,
-    )
-    module, package_themes, checkout_themes = probe.stdout.splitlines()
-    assert Path(module).is_relative_to(venv), module  # the installed copy, not this checkout
-    assert (Path(package_themes) / "default/templates/job.html").is_file()
-    assert (Path(package_themes) / "default/static/style.css").is_file()
-    assert checkout_themes == "False"  # so the theme can only have come from the wheel
-
-    careers = str(venv / "bin" / "careers")
-    built = subprocess.run([careers, "build", "-q"], capture_output=True, text=True, env=env, cwd=site)
-    assert built.returncode == 0, built.stderr
-    checked = subprocess.run([careers, "check", "public"], capture_output=True, text=True, env=env, cwd=site)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-
-    # Same bytes as a build from the checkout: nothing is missing from the installed package.
-    reference = copy_demo(tmp_path / "reference")
-    build(reference)
-    assert tree_digest(site / "public") == tree_digest(reference / "public")
+    extras = {"job", "jobs", "facet", "content", "closed"}
+    for name in seen - extras:
+        assert f"`{name}`" in THEMING, f"context variable {name} is not in docs/theming.md"
+    env = Renderer(load_config(root / "careers.toml"), Site()).env("en")
+    plain = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+    plain.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    for name in set(env.filters) - set(plain.filters):
+        assert f"| `{name}` |" in THEMING, f"filter {name} is not in docs/theming.md"
+    for name in set(env.globals) - set(plain.globals):
+        assert f"`{name}(" in THEMING, f"function {name} is not in docs/theming.md"

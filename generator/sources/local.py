@@ -1,12 +1,13 @@
 """The local source: jobs written as Markdown files with TOML front matter.
 
-    content/jobs/backend-engineer.md     +++ front matter +++ then the description
-    content/offices.toml                 [[offices]] id, name, street, city, region, postal_code, country
-    content/departments.toml             [[departments]] id, name, description
+content/jobs/backend-engineer.md     +++ front matter +++ then the description
+content/offices.toml                 [[offices]] id, name, street, city, region, postal_code, country, image, image_alt
+content/departments.toml             [[departments]] id, name, description
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from datetime import date, datetime
@@ -24,6 +25,7 @@ JOB_KEYS = {
     "id", "title", "status", "date_posted", "updated_at", "valid_through", "department", "offices",
     "employment_type", "remote", "remote_countries", "salary", "experience_months", "experience",
     "education", "apply_url", "direct_apply", "language", "tags", "categories", "image", "image_alt",
+    "translation_of",
 }  # fmt: skip
 PUBLISHED = {"published"}
 DRAFT = {"draft"}
@@ -86,6 +88,7 @@ class LocalSource(Source):
         jobs: list[Job] = []
         warnings: list[str] = []
         seen: dict[str, Path] = {}
+        self._draft_ids: set[str] = set()
         for file in sorted(folder.glob("*.md")):
             where = str(file.relative_to(root))
             try:
@@ -102,6 +105,7 @@ class LocalSource(Source):
             jobs.append(job)
             if not job.apply_url:
                 warnings.append(f"{where}: no apply_url, so the page has no apply button; add one (an https: or mailto: link)")
+        jobs = _link_translations(jobs, seen, self._draft_ids, root, problems)
         if problems:
             raise SourceError(self.name, "; ".join(problems))
         return SourceData(
@@ -133,15 +137,14 @@ class LocalSource(Source):
                 problems.append(str(exc))
         return items
 
-    @staticmethod
-    def _office(entry: dict[str, Any], where: str) -> Office:
-        known = {"id", "name", "street", "city", "region", "postal_code", "country"}
+    def _office(self, entry: dict[str, Any], where: str) -> Office:
+        known = {"id", "name", "street", "city", "region", "postal_code", "country", "image", "image_alt"}
         _check_keys(entry, known, where)
         if not entry.get("id") or not entry.get("name"):
             raise ValueError(f"{where}: id and name are required")
         country = country_code(entry.get("country"))
         if entry.get("country") and not country:
-            raise ValueError(f"{where}.country: {entry['country']!r} is not a country; use an ISO code such as \"FR\"")
+            raise ValueError(f'{where}.country: {entry["country"]!r} is not a country; use an ISO code such as "FR"')
         return Office(
             id=str(entry["id"]),
             name=str(entry["name"]),
@@ -150,6 +153,7 @@ class LocalSource(Source):
             region=entry.get("region"),
             postal_code=str(entry["postal_code"]) if entry.get("postal_code") else None,
             country=country,
+            image=Image(url=str(self.context.root / "content" / entry["image"]), alt=str(entry.get("image_alt", ""))) if entry.get("image") else None,
         )
 
     @staticmethod
@@ -164,9 +168,10 @@ class LocalSource(Source):
         _check_keys(meta, JOB_KEYS, where)
         status = str(meta.get("status", "published")).lower()
         if status in DRAFT:
+            self._draft_ids.add(str(meta.get("id") or file.stem))
             return None
         if status not in PUBLISHED:
-            raise ValueError(f"{where}: status {meta['status']!r} must be \"published\" or \"draft\"")
+            raise ValueError(f'{where}: status {meta["status"]!r} must be "published" or "draft"')
         title = meta.get("title")
         if not isinstance(title, str) or not title.strip():
             raise ValueError(f"{where}: title is required")
@@ -244,7 +249,29 @@ class LocalSource(Source):
             categories=tuple((str(k), str(v)) for k, v in categories.items()),
             image=image,
             remote_countries=tuple(countries),
+            translation_key=str(meta["translation_of"]) if meta.get("translation_of") else None,
         )
+
+
+def _link_translations(jobs: list[Job], files: dict[str, Path], drafts: set[str], root: Path, problems: list[str]) -> list[Job]:
+    """Give a job and its translations (`translation_of = "<id>"`) one shared translation_key: the original's id."""
+    by_id = {job.id: job for job in jobs}
+    originals: set[str] = set()
+    linked = []
+    for job in jobs:
+        ref = job.translation_key
+        if ref is not None:
+            if ref not in by_id and ref not in drafts:
+                problems.append(
+                    f"{files[job.id].relative_to(root)}: translation_of {ref!r} is not the id of a job; write the id of the job this one translates"
+                )
+                continue
+            # A translation of a translation still points at the original.
+            ref = (by_id[ref].translation_key or ref) if ref in by_id else ref
+            originals.add(ref)
+            job = dataclasses.replace(job, translation_key=ref)
+        linked.append(job)
+    return [dataclasses.replace(j, translation_key=j.id) if j.translation_key is None and j.id in originals else j for j in linked]
 
 
 def _check_keys(entry: dict[str, Any], known: set[str], where: str) -> None:
@@ -274,11 +301,11 @@ def _salary(value: Any, where: str) -> Salary | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise ValueError(f"{where}: salary must be a table: {{ min = 50000, max = 60000, currency = \"EUR\", unit = \"YEAR\" }}")
+        raise ValueError(f'{where}: salary must be a table: {{ min = 50000, max = 60000, currency = "EUR", unit = "YEAR" }}')
     _check_keys(value, {"min", "max", "currency", "unit"}, f"{where}: salary")
     currency = currency_code(value.get("currency"))
     if not currency:
-        raise ValueError(f"{where}: salary.currency {value.get('currency')!r} is not an ISO 4217 code such as \"EUR\"")
+        raise ValueError(f'{where}: salary.currency {value.get("currency")!r} is not an ISO 4217 code such as "EUR"')
     unit = str(value.get("unit", "YEAR")).upper()
     if unit not in SALARY_UNITS:
         raise ValueError(f"{where}: salary.unit must be one of {', '.join(SALARY_UNITS)}")
