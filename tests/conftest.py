@@ -31,6 +31,12 @@ def make_site(tmp_path: Path):
 
 
 @pytest.fixture(autouse=True)
+def not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands under test behave the same in CI and on a laptop (CI=true switches on log-line progress)."""
+    monkeypatch.delenv("CI", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every build in the tests runs at 2026-11-01T12:00:00Z unless a test says otherwise."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1793534400")

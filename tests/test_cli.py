@@ -148,7 +148,7 @@ def test_unknown_theme_exit_2(demo: Path) -> None:
     config.write_text(config.read_text(encoding="utf-8").replace("[site]\n", '[site]\ntheme = "fancy"\n'))
     result = run("build", "--config", config)
     assert result.exit_code == 2
-    assert one_error_line(result) == "error: site.theme: unknown theme 'fancy'; available: default"
+    assert one_error_line(result) == "error: site.theme: unknown theme 'fancy'; available: default, harbor"
 
 
 def test_check_reports_one_line_per_problem_and_exits_1(demo: Path) -> None:

@@ -68,7 +68,7 @@ def test_theme_errors(make_site: Callable[..., Path]) -> None:
     )
     with pytest.raises(ConfigError) as caught:
         theme_chain(root, "nope")
-    assert caught.value.problems == ["site.theme: unknown theme 'nope'; available: a, b, bad, default"]
+    assert caught.value.problems == ["site.theme: unknown theme 'nope'; available: a, b, bad, default, harbor"]
     with pytest.raises(ConfigError) as caught:
         theme_chain(root, "a")
     assert caught.value.problems == ["site.theme: theme 'a' extends itself through a -> b"]
