@@ -6,6 +6,9 @@ DOC is the file the documentation lives in (the README once docs/deploy.md is me
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 import os
 import re
 import shutil
@@ -107,8 +110,10 @@ def test_netlify_sends_the_security_headers() -> None:
     policy = csp()
     assert policy["default-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"]
-    for directive in ("script-src", "style-src", "img-src"):
+    for directive in ("script-src", "img-src"):
         assert policy[directive] == ["'self'"], directive
+    # Same origin, plus the hash of the theme's one <noscript><style> (nothing else inline).
+    assert policy["style-src"][0] == "'self'" and all(v.startswith("'sha256-") for v in policy["style-src"][1:]), policy["style-src"]
     assert "'unsafe-inline'" not in values["Content-Security-Policy"] and "'unsafe-eval'" not in values["Content-Security-Policy"]
     # No rule for every path may set Cache-Control: it would be merged into the fingerprinted files' one.
     assert "Cache-Control" not in values
@@ -135,7 +140,9 @@ class Resources(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.problems: list[str] = []
+        self.styles: list[str] = []  # inline <style> blocks: allowed only by their hash in style-src
         self._script = False
+        self._style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -147,7 +154,7 @@ class Resources(HTMLParser):
             if value and value.strip().lower().startswith("javascript:"):
                 self.problems.append(f"javascript: URL on <{tag}>")
         if tag == "style":
-            self.problems.append("<style> element")
+            self._style = True
         if tag == "script":
             kind = (a.get("type") or "").lower()
             self._script = not a.get("src") and kind != "application/ld+json"
@@ -163,10 +170,14 @@ class Resources(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._script and data.strip():
             self.problems.append("inline script")
+        if self._style:
+            self.styles.append(data)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script":
             self._script = False
+        if tag == "style":
+            self._style = False
 
     @staticmethod
     def same_origin(url: str) -> bool:
@@ -187,11 +198,16 @@ def test_the_default_theme_passes_the_content_security_policy(tmp_path: Path) ->
     out = build_demo(tmp_path)
     pages = sorted(out.rglob("*.html"))
     assert len(pages) > 10
+    style_src = csp()["style-src"]
     problems = []
     for page in pages:
         parser = Resources()
         parser.feed(page.read_text(encoding="utf-8"))
         problems += [f"{page.relative_to(out)}: {p}" for p in parser.problems]
+        for style in parser.styles:
+            digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+            if f"'sha256-{digest}'" not in style_src:
+                problems.append(f"{page.relative_to(out)}: <style> not allowed by a hash in style-src")
     assert problems == []
     # JSON-LD is data, which script-src does not govern: job pages have it and still pass.
     assert 'type="application/ld+json"' in (next(out.glob("jobs/*/index.html"))).read_text(encoding="utf-8")
