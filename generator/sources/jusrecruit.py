@@ -193,11 +193,15 @@ def parse_salary(value: Any, label: str) -> tuple[Salary | None, list[str]]:
     period = value.get("period")
     unit = PERIODS.get(re.sub(r"[^a-z]+", " ", period.lower()).strip()) if isinstance(period, str) else None
     if not currency:
-        return None, [f"{label}: salary currency {value.get('currency')!r} is not an ISO 4217 code; the salary is not shown"]
+        return None, [
+            f"{label}: salary currency {value.get('currency')!r} is not an ISO 4217 code; the salary is not shown (fix the salary in JusRecruit)"
+        ]
     if not unit:
-        return None, [f"{label}: salary period {period!r} is not yearly, monthly, weekly, daily or hourly; the salary is not shown"]
+        return None, [
+            f"{label}: salary period {period!r} is not yearly, monthly, weekly, daily or hourly; the salary is not shown (fix the salary in JusRecruit)"
+        ]
     if low is not None and high is not None and low > high:
-        return None, [f"{label}: salary min {low:g} is above max {high:g}; the salary is not shown"]
+        return None, [f"{label}: salary min {low:g} is above max {high:g}; the salary is not shown (fix the salary in JusRecruit)"]
     return Salary(currency=currency, unit=unit, min=low, max=high), []
 
 
@@ -220,7 +224,7 @@ def parse_job(item: dict[str, Any], source: str) -> tuple[Job | None, list[str]]
     label = f"job {identifier} ({title})"
     posted = next((iso_datetime(item.get(k)) for k in ("publishedAt", "createdAt") if iso_datetime(item.get(k))), None)
     if posted is None:
-        return None, [f"{label} has no readable publishedAt or createdAt date; left out"]
+        return None, [f"{label} has no readable publishedAt or createdAt date; left out (publish it again in JusRecruit)"]
     warnings: list[str] = []
     html = html_or_markdown(item.get("description")) if isinstance(item.get("description"), str) else ""
     if not html:
@@ -228,13 +232,15 @@ def parse_job(item: dict[str, Any], source: str) -> tuple[Job | None, list[str]]
     closing = next((item[k] for k in ("expiresAt", "closingDate") if item.get(k) not in (None, "")), None)
     valid_through = iso_datetime(closing)
     if closing is not None and valid_through is None:
-        warnings.append(f"{label}: closing date {closing!r} is not a date; left out of the page")
+        warnings.append(f"{label}: closing date {closing!r} is not a date; left out of the page (fix the closing date in JusRecruit)")
     office, office_warnings = parse_location(item.get("location"), label)
     salary, salary_warnings = parse_salary(item.get("salary"), label)
     warnings += office_warnings + salary_warnings
     remote = parse_remote(item)
     if remote is Remote.FULL and not (office and office.country):
-        warnings.append(f"{label} is fully remote but names no country applicants may live in; its JobPosting lacks applicantLocationRequirements")
+        warnings.append(
+            f"{label} is fully remote but names no country applicants may live in; its JobPosting lacks applicantLocationRequirements (add the job's country in JusRecruit)"
+        )
     wording = next((item[k].strip() for k in ("employmentType", "jobType") if isinstance(item.get(k), str) and item[k].strip()), None)
     kind = employment_from_text(wording)
     job = Job(

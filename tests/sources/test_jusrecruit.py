@@ -263,9 +263,13 @@ def test_dates() -> None:
     assert parsed(expiresAt=None, closingDate="2026-11-30T17:00:00+02:00")[0].valid_through == "2026-11-30T17:00:00+02:00"
     assert parsed(expiresAt=None)[0].valid_through is None
     job, warnings = parsed(publishedAt=None, createdAt=None)
-    assert job is None and warnings == ["job job-1 (Engineer 1) has no readable publishedAt or createdAt date; left out"]
+    assert job is None and warnings == [
+        "job job-1 (Engineer 1) has no readable publishedAt or createdAt date; left out (publish it again in JusRecruit)"
+    ]
     job, warnings = parsed(expiresAt="soon")
-    assert job.valid_through is None and warnings == ["job job-1 (Engineer 1): closing date 'soon' is not a date; left out of the page"]
+    assert job.valid_through is None and warnings == [
+        "job job-1 (Engineer 1): closing date 'soon' is not a date; left out of the page (fix the closing date in JusRecruit)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -344,7 +348,7 @@ def test_fully_remote_without_a_country_warns() -> None:
     job, warnings = parsed(isRemote=True, location=None)
     assert job.remote is Remote.FULL and job.offices == ()
     assert warnings == [
-        "job job-1 (Engineer 1) is fully remote but names no country applicants may live in; its JobPosting lacks applicantLocationRequirements"
+        "job job-1 (Engineer 1) is fully remote but names no country applicants may live in; its JobPosting lacks applicantLocationRequirements (add the job's country in JusRecruit)"
     ]
 
 
@@ -360,14 +364,18 @@ def test_fully_remote_without_a_country_warns() -> None:
         (
             {"min": 1, "max": 2, "currency": "dollars", "period": "yearly"},
             None,
-            "salary currency 'dollars' is not an ISO 4217 code; the salary is not shown",
+            "salary currency 'dollars' is not an ISO 4217 code; the salary is not shown (fix the salary in JusRecruit)",
         ),
         (
             {"min": 1, "max": 2, "currency": "USD"},
             None,
-            "salary period None is not yearly, monthly, weekly, daily or hourly; the salary is not shown",
+            "salary period None is not yearly, monthly, weekly, daily or hourly; the salary is not shown (fix the salary in JusRecruit)",
         ),
-        ({"min": 9, "max": 2, "currency": "USD", "period": "yearly"}, None, "salary min 9 is above max 2; the salary is not shown"),
+        (
+            {"min": 9, "max": 2, "currency": "USD", "period": "yearly"},
+            None,
+            "salary min 9 is above max 2; the salary is not shown (fix the salary in JusRecruit)",
+        ),
     ],
 )
 def test_salary(salary: dict[str, Any], expected: Salary | None, warning: str | None) -> None:
