@@ -51,6 +51,10 @@ class TransientError(Exception):
         self.body = body
 
 
+class SkippedError(Exception):
+    """A call `HttpClient.map` did not make because an earlier one failed."""
+
+
 @dataclass
 class Stats:
     """Counters for the build summary."""
@@ -219,8 +223,22 @@ class HttpClient:
         items = list(items)
         if self.concurrency == 1 or len(items) <= 1:
             return [fn(item) for item in items]
+        # After a failure (a 401, a missing permission) the calls not yet started are skipped
+        # rather than each sent to fail the same way; the first failure in input order is raised
+        # (the queue is first in, first out, so a skipped call always comes after it).
+        failed = threading.Event()
+
+        def run(item: T) -> R:
+            if failed.is_set():
+                raise SkippedError
+            try:
+                return fn(item)
+            except BaseException:
+                failed.set()
+                raise
+
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            return list(pool.map(fn, items))
+            return list(pool.map(run, items))
 
     def close(self) -> None:
         self._client.close()
