@@ -27,7 +27,7 @@ from .http import Stats
 from .model import Image, Organization, Site, SourceData, to_jsonable
 from .normalize import markdown_to_html
 from .progress import Progress
-from .render import RenderCache, render_site
+from .render import RenderCache, Renderer, render_site
 from .sources import SOURCES, FetchContext
 from .write import WriteResult, write_site
 
@@ -225,24 +225,37 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     site.moved = lifecycle.moved_jobs(state, site.jobs)
     site = images.store_images(config, site, options, report)
     manifest_path = config.cache_dir / "render-manifest.json"
-    cache = RenderCache(previous=snapshot.load_json(manifest_path, {}), read=lambda path: _read_output(output, path))
-    options.progress.start("rendering", len(site.jobs))
-    cache.on_page = lambda: options.progress.advance("rendering")
+    manifest = snapshot.load_json(manifest_path, {})
     try:
-        files = render_site(config, site, cache)
+        renderer = Renderer(config, site)
+        site_key = renderer.site_key()
+        if manifest.get("site") == site_key and all((output / path).is_file() for path in manifest.get("files", ())):
+            # Same data, templates and settings as the last build, whose output is still there:
+            # nothing to render, nothing to write.
+            log.info("nothing changed since the last build; the output is up to date")
+            report.written = WriteResult(unchanged=len(manifest["files"]))
+            report.pages_reused = len(manifest.get("pages", {}))
+            files = None
+        else:
+            cache = RenderCache(previous=manifest.get("pages", {}), read=lambda path: _read_output(output, path))
+            options.progress.start("rendering", len(site.jobs))
+            cache.on_page = lambda: options.progress.advance("rendering")
+            files = render_site(config, site, cache, renderer)
+            options.progress.finish("rendering", f"{cache.rendered} job pages rendered, {cache.reused} unchanged")
+            files.update(site.media)
+            report.pages_rendered, report.pages_reused = cache.rendered, cache.reused
     except GeneratorError:
         raise
     except Exception as exc:  # a template error must fail the build with one line, not a traceback
         raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
-    options.progress.finish("rendering", f"{cache.rendered} job pages rendered, {cache.reused} unchanged")
-    files.update(site.media)
     changes = notify.changed_urls(config, site, report, before)  # job URLs for `careers notify`
-    report.written = write_site(files, output)
+    if files is not None:
+        report.written = write_site(files, output)
+        manifest = {"site": site_key, "pages": cache.keys, "files": sorted(files)}
     for name, data, source_state in fetched:
         snapshot.save_snapshot(config.cache_dir, name, data, source_state)
     lifecycle.save_state(config.cache_dir, state)
-    snapshot.write_atomic(manifest_path, snapshot.dumps(cache.keys))
-    report.pages_rendered, report.pages_reused = cache.rendered, cache.reused
+    snapshot.write_atomic(manifest_path, snapshot.dumps(manifest))
     notify.save_changes(config.cache_dir, changes)
     report.seconds = time.monotonic() - started
     return report
@@ -264,4 +277,3 @@ def fetch_only(config: Config, options: BuildOptions | None = None) -> BuildRepo
         snapshot.save_snapshot(config.cache_dir, name, data, state)
     report.seconds = time.monotonic() - started
     return report
-

@@ -104,7 +104,9 @@ def main() -> None:
 @click.option("--if-changed", is_flag=True, help=f"Exit {NO_CHANGE_EXIT} when no job was added, updated or closed.")
 @verbose_option
 @quiet_option
-def build(config_path: Path, output: Path | None, offline: bool, allow_stale: bool, accept_drop: bool, if_changed: bool, verbose: int, quiet: bool) -> None:
+def build(
+    config_path: Path, output: Path | None, offline: bool, allow_stale: bool, accept_drop: bool, if_changed: bool, verbose: int, quiet: bool
+) -> None:
     """Fetch every source and write the site."""
     from .build import BuildOptions, build_site
     from .config import load_config
@@ -113,7 +115,9 @@ def build(config_path: Path, output: Path | None, offline: bool, allow_stale: bo
     setup_logging(verbose, quiet)
     try:
         config = load_config(config_path)
-        options = BuildOptions(output=output, offline=offline, allow_stale=allow_stale, accept_drop=accept_drop, progress=make_progress(quiet, verbose))
+        options = BuildOptions(
+            output=output, offline=offline, allow_stale=allow_stale, accept_drop=accept_drop, progress=make_progress(quiet, verbose)
+        )
         report = build_site(config, options)
     except Exception as exc:
         fail(exc, verbose)

@@ -169,7 +169,7 @@ def parse_config(data: dict[str, Any], root: Path) -> Config:
         site["url"] = url.rstrip("/")
     languages = site.get("languages") or []  # an explicit empty list is reported below, not replaced
     if not all(isinstance(lang, str) and LANGUAGE.match(lang) for lang in languages):
-        problems.append(f"site.languages: {languages!r} must be language codes such as \"en\", \"fr\"")
+        problems.append(f'site.languages: {languages!r} must be language codes such as "en", "fr"')
     elif len(set(languages)) != len(languages):
         problems.append("site.languages: a language is listed twice")
     if not languages:
@@ -281,9 +281,7 @@ def check_table(table: dict[str, Any], options: dict[str, Option], where: str, p
 
 
 def describe(kind: type) -> str:
-    return {str: "a string", int: "an integer", float: "a number", bool: "true or false", list: "a list", dict: "a table"}.get(
-        kind, kind.__name__
-    )
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false", list: "a list", dict: "a table"}.get(kind, kind.__name__)
 
 
 def hint(word: str, candidates: Any) -> str:

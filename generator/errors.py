@@ -1,11 +1,11 @@
 """The exceptions a build can raise.
 
-    GeneratorError            anything the CLI turns into a one-line message
-    ├── ConfigError           careers.toml is wrong (exit 2); holds every problem found
-    ├── SourceError           a source could not deliver its data (exit 1)
-    │   └── HttpError         an ATS answered badly, or not at all, after retries
-    ├── BuildError            rendering or writing failed (exit 1)
-    └── CheckError            `careers check` found problems (exit 1)
+GeneratorError            anything the CLI turns into a one-line message
+├── ConfigError           careers.toml is wrong (exit 2); holds every problem found
+├── SourceError           a source could not deliver its data (exit 1)
+│   └── HttpError         an ATS answered badly, or not at all, after retries
+├── BuildError            rendering or writing failed (exit 1)
+└── CheckError            `careers check` found problems (exit 1)
 """
 
 from __future__ import annotations

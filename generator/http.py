@@ -162,7 +162,6 @@ def parse_delay(value: str | None, now: float | None = None) -> float | None:
         except ValueError:
             return None
     if moment.tzinfo is None:
-
         moment = moment.replace(tzinfo=UTC)
     return max(0.0, moment.timestamp() - now)
 

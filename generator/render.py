@@ -200,10 +200,24 @@ class Renderer:
         digest.update(json.dumps(common, sort_keys=True, default=str).encode())
         return digest.hexdigest()
 
+    def site_key(self) -> str:
+        """Return the input key of the whole site: equal keys render byte-identical sites."""
+        site = self.site
+        data = [
+            self.fingerprint,
+            [to_jsonable(j) for j in sorted(site.jobs, key=lambda j: j.key)],
+            to_jsonable(site.closed),
+            [(old, job.key) for old, job in site.moved],
+            sorted(site.media),
+            to_jsonable(site.og_images),
+        ]
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
     def job_page_key(self, job: Job, section: Section) -> str:
         """Return the input key of a job page: a job page shows its job, never other jobs."""
         links = self.counterparts("job.html", {"job": job})  # the language switcher's targets
-        data = json.dumps([self.fingerprint, section.language, to_jsonable(job), links], sort_keys=True, default=str)
+        og_image = self.site.og_images.get(job.key)
+        data = json.dumps([self.fingerprint, section.language, to_jsonable(job), links, to_jsonable(og_image)], sort_keys=True, default=str)
         return hashlib.sha256(data.encode()).hexdigest()
 
     # -- Jinja ------------------------------------------------------------------------------
@@ -306,9 +320,9 @@ class RenderCache:
     on_page: Callable[[], None] = lambda: None  # progress, once per job page
 
 
-def render_site(config: Config, site: Site, cache: RenderCache | None = None) -> dict[str, bytes]:
+def render_site(config: Config, site: Site, cache: RenderCache | None = None, renderer: Renderer | None = None) -> dict[str, bytes]:
     """Return every file of the site, keyed by its path in the output folder."""
-    renderer = Renderer(config, site)
+    renderer = renderer or Renderer(config, site)
     renderer.cache = cache or RenderCache()
     pages: dict[str, bytes] = dict(renderer.asset_files)
 
@@ -369,8 +383,9 @@ def render_section(renderer: Renderer, section: Section) -> Iterable[tuple[str, 
     yield f"{p.lstrip('/')}/index.html".lstrip("/"), render_template(renderer, section, "index.html", f"{p}/", title=None, jobs=section.jobs)
     for facets in section.facets.values():
         for facet in facets:
-            yield facet.path.lstrip("/") + "index.html", render_template(
-                renderer, section, "listing.html", facet.path, title=facet.label, facet=facet, jobs=facet.jobs
+            yield (
+                facet.path.lstrip("/") + "index.html",
+                render_template(renderer, section, "listing.html", facet.path, title=facet.label, facet=facet, jobs=facet.jobs),
             )
     cache = renderer.cache
     for job in section.jobs:
@@ -390,8 +405,9 @@ def render_section(renderer: Renderer, section: Section) -> Iterable[tuple[str, 
     for closed in section.closed:
         path = f"{p}/jobs/{closed.slug}/"
         related = [j for j in section.jobs if closed.department and j.department and j.department.id == closed.department.id]
-        yield path.lstrip("/") + "index.html", render_template(
-            renderer, section, "closed.html", path, title=closed.title, closed=closed, jobs=related, noindex=True
+        yield (
+            path.lstrip("/") + "index.html",
+            render_template(renderer, section, "closed.html", path, title=closed.title, closed=closed, jobs=related, noindex=True),
         )
     for page in section.pages:
         path = f"{p}/{page.slug}/"
@@ -565,4 +581,3 @@ def jobs_json(renderer: Renderer) -> str:
                 }
             )
     return json.dumps({"jobs": entries}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-

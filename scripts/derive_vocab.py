@@ -31,7 +31,12 @@ def main(source: str) -> None:
         if "rdf:Property" in kinds:
             properties[name] = sorted(ids(node.get("schema:domainIncludes")))
     out = Path(__file__).resolve().parent.parent / "generator" / "data" / "schemaorg-vocab.json"
-    data = {"release": RELEASE, "license": "CC BY-SA 3.0, schema.org", "classes": dict(sorted(classes.items())), "properties": dict(sorted(properties.items()))}
+    data = {
+        "release": RELEASE,
+        "license": "CC BY-SA 3.0, schema.org",
+        "classes": dict(sorted(classes.items())),
+        "properties": dict(sorted(properties.items())),
+    }
     out.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"{out}: {len(classes)} classes, {len(properties)} properties")
 

@@ -1,14 +1,13 @@
 """netlify.toml and the GitHub Actions workflow: parsed, checked against the theme and the CLI, and
 proved to run the commands the documentation shows.
 
-DOC is the file the documentation lives in (the README once docs/deploy.md is merged into it).
+DOC is the file the documentation lives in: the README.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-
 import os
 import re
 import shutil
@@ -27,7 +26,7 @@ from generator.cli import NO_CHANGE_EXIT, main
 from generator.config import SITE_OPTIONS, load_config
 from tests.conftest import REPO
 
-DOC = REPO / "docs" / "deploy.md"
+DOC = REPO / "README.md"
 NETLIFY = REPO / "netlify.toml"
 WORKFLOW = REPO / ".github" / "workflows" / "careers.yml"
 RELAY = REPO / "netlify" / "functions" / "ats-webhook.mjs"

@@ -188,7 +188,15 @@ def test_token_bucket_allows_a_burst_then_the_steady_rate() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("5", 5.0), ("1700000010", 10.0), ("1700000010000", 10.0), ("Tue, 14 Nov 2023 22:13:40 GMT", 20.0), ("2023-11-14T22:13:30Z", 10.0), ("soon", None), (None, None)],
+    [
+        ("5", 5.0),
+        ("1700000010", 10.0),
+        ("1700000010000", 10.0),
+        ("Tue, 14 Nov 2023 22:13:40 GMT", 20.0),
+        ("2023-11-14T22:13:30Z", 10.0),
+        ("soon", None),
+        (None, None),
+    ],
 )
 def test_parse_delay_formats(value: str | None, expected: float | None) -> None:
     result = parse_delay(value, now=1700000000.0)

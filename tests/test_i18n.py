@@ -41,7 +41,7 @@ def catalog(name: str):
 
 def test_the_template_catalog_is_up_to_date_with_the_code():
     pot = {m.id[0] if isinstance(m.id, tuple) else m.id for m in catalog("pot") if m.id}
-    assert extracted_ids() == pot, "run the `pybabel extract` and `pybabel update` commands in docs/site.md"
+    assert extracted_ids() == pot, "run the `pybabel extract` and `pybabel update` commands in the README (Translating the interface)"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -72,7 +72,9 @@ class Source:
         variable = self.config.get(option) or self.OPTIONS[option].default
         value = self.context.env.get(variable, "").strip()
         if not value:
-            raise SourceError(self.name, f"environment variable {variable} is not set; export it with {what} (or set {option} to another variable name)")
+            raise SourceError(
+                self.name, f"environment variable {variable} is not set; export it with {what} (or set {option} to another variable name)"
+            )
         return value
 
     def client(self, base_url: str, *, secrets: tuple[str, ...] = (), **kwargs: Any) -> HttpClient:

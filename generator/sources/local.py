@@ -219,10 +219,10 @@ class LocalSource(Source):
             raise ValueError(f"{where}: experience_months must be a whole number of months, e.g. experience_months = 36")
         language = meta.get("language")
         if language is not None and not (isinstance(language, str) and LANGUAGE.match(language)):
-            raise ValueError(f"{where}: language {language!r} must be a language code such as \"en\" or \"fr\"")
+            raise ValueError(f'{where}: language {language!r} must be a language code such as "en" or "fr"')
         categories = meta.get("categories") or {}
         if not isinstance(categories, dict):
-            raise ValueError(f"{where}: categories must be a table, e.g. categories = {{ \"Working hours\" = \"24 hours a week\" }}")
+            raise ValueError(f'{where}: categories must be a table, e.g. categories = {{ "Working hours" = "24 hours a week" }}')
         sections = split_sections(body)
         if not sections:
             raise ValueError(f"{where}: the description (the Markdown after the front matter) is empty")

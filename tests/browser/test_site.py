@@ -1,6 +1,6 @@
 """The built demo site in a real Chromium: filters, history, languages, keyboard, accessibility, screenshots.
 
-Run with `pytest -m browser tests/browser` (see docs/site.md, "Browser tests"). Expected values are
+Run with `pytest -m browser tests/browser` (see the README, "Browser tests"). Expected values are
 read from the built site's jobs.json, never written here.
 """
 
