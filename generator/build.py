@@ -117,6 +117,7 @@ def fetch_sources(config: Config, options: BuildOptions, report: BuildReport) ->
                     transport=options.transport,
                     sleep=options.sleep,
                     on_request=functools.partial(options.progress.advance, task),
+                    cache_dir=config.cache_dir,
                 )
                 source = cls(source_config, context)
                 data = source.fetch()

@@ -7,8 +7,10 @@ parsed `Response` or an `HttpError` whose message is already safe to print (no t
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
 import logging
+import os
 import random
 import re
 import threading
@@ -17,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -80,6 +83,44 @@ class Response:
     content: bytes
     data: Any = None  # parsed JSON when asked for
     path: str = ""  # redacted path, for messages
+
+
+class ConditionalCache:
+    """Validators (ETag, Last-Modified) and bodies of earlier JSON answers, for conditional GETs.
+
+    No ATS documents them, but servers that send an ETag usually answer `If-None-Match` with
+    304 Not Modified: the body then comes from here. Files are named by a hash of the full URL
+    (so no token appears in a name) and rewritten only when the answer changed.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, url: str) -> Path:
+        return self.folder / f"{hashlib.sha256(url.encode()).hexdigest()[:32]}.json"
+
+    def get(self, url: str) -> dict[str, Any] | None:
+        try:
+            entry = json.loads(self._path(url).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) and "body" in entry else None
+
+    def put(self, url: str, headers: Mapping[str, str], body: bytes) -> None:
+        etag, modified = headers.get("ETag"), headers.get("Last-Modified")
+        if not etag and not modified:
+            return
+        text = json.dumps({"etag": etag, "last_modified": modified, "body": body.decode("utf-8")}, sort_keys=True)
+        path = self._path(url)
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                return
+        except OSError:
+            pass
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(f".{threading.get_ident()}.tmp")
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, path)
 
 
 class TokenBucket:
@@ -187,6 +228,7 @@ class HttpClient:
         stats: Stats | None = None,
         sleep: Callable[[float], None] = time.sleep,
         on_request: Callable[[], None] = lambda: None,
+        conditional: ConditionalCache | None = None,
     ):
         self.source = source
         self.base_url = base_url.rstrip("/")
@@ -198,6 +240,7 @@ class HttpClient:
         self.stats = stats or Stats()
         self.sleep = sleep
         self.on_request = on_request
+        self.conditional = conditional
         self.bucket = TokenBucket(rate, burst or max(1, int(rate))) if rate else None
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
@@ -310,6 +353,12 @@ class HttpClient:
         request_headers = dict(headers or {})
         if self.auth_refresh:
             request_headers.update(self.auth_refresh())
+        cached = self.conditional.get(url) if self.conditional and parse_json else None
+        if cached:
+            if cached.get("etag"):
+                request_headers["If-None-Match"] = cached["etag"]
+            if cached.get("last_modified"):
+                request_headers["If-Modified-Since"] = cached["last_modified"]
         try:
             # The only request this program ever sends to an ATS is a GET.
             reply = self._client.get(url, headers=request_headers)
@@ -321,6 +370,11 @@ class HttpClient:
         self.on_request()
         self._note_rate_headers(reply)
         status = reply.status_code
+        if status == 304 and cached:
+            with self.stats.lock:
+                self.stats.not_modified += 1
+            content = cached["body"].encode("utf-8")
+            return Response(200, reply.headers, content, json.loads(content), shown)
         if status in RETRY_STATUSES:
             delay = parse_delay(reply.headers.get("Retry-After"))
             if delay is None and status == 429:
@@ -337,6 +391,8 @@ class HttpClient:
             raise TransientError("the body is not valid JSON", status=status) from None
         if data is None:
             raise TransientError("the body is empty", status=status)
+        if self.conditional:
+            self.conditional.put(url, reply.headers, reply.content)
         return Response(status, reply.headers, reply.content, data, shown)
 
     def _note_rate_headers(self, reply: httpx.Response) -> None:

@@ -22,5 +22,6 @@ def summarize(report: BuildReport) -> str:
     if report.pages_rendered or report.pages_reused:
         lines.append(f"job pages: {report.pages_rendered} rendered, {report.pages_reused} unchanged")
     stats = report.stats
-    lines.append(f"{stats.requests} requests, {stats.retries} retries; {len(report.warnings)} warnings; {report.seconds:.1f}s")
+    not_modified = f" ({stats.not_modified} not modified)" if stats.not_modified else ""
+    lines.append(f"{stats.requests} requests{not_modified}, {stats.retries} retries; {len(report.warnings)} warnings; {report.seconds:.1f}s")
     return "\n".join(lines)

@@ -207,3 +207,39 @@ def test_redact_hides_known_secrets_and_credential_parameters() -> None:
     assert redact(f"/x?token={TOKEN}&page=2", ()) == "/x?token=***&page=2"
     assert redact(f"Bearer {TOKEN}", (TOKEN,)) == "Bearer ***"
     assert redact("/x?access_token=abc&a=1", ()) == "/x?access_token=***&a=1"
+
+
+def test_conditional_requests_reuse_the_cached_body_on_304(emu: Emulator, tmp_path) -> None:
+    from generator.http import ConditionalCache
+
+    @emu.route("/jobs")
+    def jobs(request):
+        if request.headers.get("if-none-match") == '"v1"':
+            return 304, {"ETag": '"v1"'}, b""
+        return 200, {"ETag": '"v1"'}, [{"id": 1}]
+
+    cache = ConditionalCache(tmp_path / "http")
+    with client_for(emu, conditional=cache, params={"token": TOKEN}) as client:
+        assert client.get_json("/jobs").data == [{"id": 1}]
+        stored = sorted((tmp_path / "http").iterdir())
+        mtime = stored[0].stat().st_mtime_ns
+        assert client.get_json("/jobs").data == [{"id": 1}]
+        assert client.stats.not_modified == 1
+    assert "if-none-match" not in emu.requests[0].headers
+    assert emu.requests[1].headers["if-none-match"] == '"v1"'
+    assert len(stored) == 1 and TOKEN not in stored[0].name
+    assert stored[0].stat().st_mtime_ns == mtime  # an unchanged answer rewrites nothing
+
+
+def test_answers_without_validators_are_not_cached(emu: Emulator, tmp_path) -> None:
+    from generator.http import ConditionalCache
+
+    @emu.route("/jobs")
+    def jobs(request):
+        return 200, {}, []
+
+    with client_for(emu, conditional=ConditionalCache(tmp_path / "http")) as client:
+        client.get_json("/jobs")
+        client.get_json("/jobs")
+    assert not (tmp_path / "http").exists()
+    assert "if-none-match" not in emu.requests[1].headers

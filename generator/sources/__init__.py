@@ -20,7 +20,7 @@ import httpx
 
 from ..config import Option, SourceConfig
 from ..errors import SourceError
-from ..http import HttpClient, Stats
+from ..http import ConditionalCache, HttpClient, Stats
 from ..model import SourceData
 
 
@@ -37,6 +37,7 @@ class FetchContext:
     transport: httpx.BaseTransport | None = None  # tests inject one
     sleep: Callable[[float], None] = time.sleep
     on_request: Callable[[], None] = lambda: None  # progress, once per HTTP request
+    cache_dir: Path | None = None  # where conditional-request validators live (None: no conditional requests)
 
 
 class Source:
@@ -93,6 +94,7 @@ class Source:
             stats=self.context.stats,
             sleep=self.context.sleep,
             on_request=self.context.on_request,
+            conditional=ConditionalCache(self.context.cache_dir / "http" / self.name) if self.context.cache_dir else None,
             **kwargs,
         )
 
