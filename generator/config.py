@@ -57,7 +57,6 @@ ORGANIZATION_OPTIONS: dict[str, Option] = {
 }
 
 SECRET_KEYS = re.compile(r"(token|secret|api_key|apikey|password|key)$", re.IGNORECASE)
-ALLOWED_SECRET_NAMES = {"token_env", "secret_env", "api_key_env", "organization_reference"}
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 

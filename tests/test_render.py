@@ -355,3 +355,31 @@ def test_every_language_under_a_prefix_keeps_a_root_page(tmp_path: Path) -> None
     assert home.noindex and home.canonical == f"{SITE_URL}/en/"
     assert f'<meta http-equiv="refresh" content="0; url={SITE_URL}/en/">' in (public / "index.html").read_text(encoding="utf-8")
     assert check_site(public) == []
+
+
+def test_two_sources_with_the_same_job_id_and_title_get_two_pages(make_site) -> None:
+    from generator.build import BuildOptions, build_site
+    from generator.check import check_site
+    from generator.config import load_config
+
+    job = '+++\nid = "1"\ntitle = "Nurse planner"\ndate_posted = 2026-10-01\nremote = "full"\nremote_countries = ["FR"]\napply_url = "mailto:a@b.example"\n+++\nPlan the week.\n'
+    root = make_site(
+        """
+        [site]
+        title = "Two sources"
+        url = "https://jobs.example.org"
+        [[sources]]
+        type = "local"
+        name = "paris"
+        path = "paris"
+        [[sources]]
+        type = "local"
+        name = "lyon"
+        path = "lyon"
+        """,
+        {"paris/planner.md": job, "lyon/planner.md": job},
+    )
+    build_site(load_config(root / "careers.toml"), BuildOptions())
+    pages = sorted(p.parent.name for p in (root / "public/jobs").glob("*/index.html"))
+    assert pages == ["nurse-planner-1", "nurse-planner-1-paris"]
+    assert check_site(root / "public") == []
