@@ -383,7 +383,7 @@ def redirect_page(target: str, title: str) -> str:
     )
 
 
-def render_section(renderer: Renderer, section: Section) -> Iterable[tuple[str, str]]:
+def render_section(renderer: Renderer, section: Section) -> Iterable[tuple[str, str | bytes]]:
     p = section.prefix
     yield f"{p.lstrip('/')}/index.html".lstrip("/"), render_template(renderer, section, "index.html", f"{p}/", title=None, jobs=section.jobs)
     for facets in section.facets.values():
@@ -431,7 +431,7 @@ def render_template(renderer: Renderer, section: Section, name: str, path: str, 
     switcher = [
         {
             "language": other.language,
-            "name": i18n.locale(other.language).get_display_name(other.language).capitalize(),
+            "name": (i18n.locale(other.language).get_display_name(other.language) or other.language).capitalize(),
             "url": renderer.url(versions.get(other.language, f"{other.prefix}/")),
             "translated": other.language in versions,
             "current": other.language == language,
