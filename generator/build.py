@@ -22,9 +22,9 @@ import httpx
 
 from . import images, lifecycle, notify, pages, snapshot
 from .config import Config
-from .errors import BuildError, GeneratorError, SourceError
+from .errors import BuildError, ConfigError, GeneratorError, SourceError
 from .http import Stats
-from .model import Image, Organization, Site, SourceData, to_jsonable
+from .model import Image, Job, Organization, Site, SourceData, to_jsonable
 from .normalize import markdown_to_html
 from .progress import Progress
 from .render import RenderCache, Renderer, render_site
@@ -68,6 +68,7 @@ class BuildReport:
     output: Path | None = None
     pages_rendered: int = 0
     pages_reused: int = 0
+    site_changed: bool = True  # False when the site equals the last build's (same data, templates, settings)
 
     @property
     def data_changed(self) -> bool:
@@ -218,19 +219,28 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     now = build_now(options)
     output = (options.output or config.output_dir).resolve()
     report.output = output
+    check_output_location(config, output)
     fetched = fetch_sources(config, options, report)
     site = merge_site(config, fetched)
+    site.jobs = drop_expired(site.jobs, now, report)
     before = lifecycle.load_state(config.cache_dir)
     state = lifecycle.update_state(before, site.jobs, now.date(), config.site.closed_retention_days)
+    # What changed is measured against the last *built* site, not the last fetch: a `careers
+    # fetch` in between must not hide an update from --if-changed or `careers notify`.
+    for source_report in report.sources:
+        source_report.added, source_report.updated, source_report.closed = lifecycle.changes(before, state, source_report.name)
     site.closed = lifecycle.closed_jobs(state, site.jobs)
     site.moved = lifecycle.moved_jobs(state, site.jobs)
     site = images.store_images(config, site, options, report)
     manifest_path = config.cache_dir / "render-manifest.json"
     manifest = snapshot.load_json(manifest_path, {})
+    # Pages can be reused only from the folder the last build wrote.
+    same_output = manifest.get("output") == str(output) and isinstance(manifest.get("files"), list)
     try:
         renderer = Renderer(config, site)
         site_key = renderer.site_key()
-        if manifest.get("site") == site_key and all((output / path).is_file() for path in manifest.get("files", ())):
+        report.site_changed = manifest.get("site") != site_key
+        if not report.site_changed and same_output and all((output / path).is_file() for path in manifest["files"]):
             # Same data, templates and settings as the last build, whose output is still there:
             # nothing to render, nothing to write.
             log.info("nothing changed since the last build; the output is up to date")
@@ -238,7 +248,7 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
             report.pages_reused = len(manifest.get("pages", {}))
             files = None
         else:
-            cache = RenderCache(previous=manifest.get("pages", {}), read=lambda path: _read_output(output, path))
+            cache = RenderCache(previous=manifest.get("pages", {}) if same_output else {}, read=lambda path: _read_output(output, path))
             options.progress.start("rendering", len(site.jobs))
             cache.on_page = lambda: options.progress.advance("rendering")
             files = render_site(config, site, cache, renderer)
@@ -252,7 +262,7 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     changes = notify.changed_urls(config, site, report, before)  # job URLs for `careers notify`
     if files is not None:
         report.written = write_site(files, output)
-        manifest = {"site": site_key, "pages": cache.keys, "files": sorted(files)}
+        manifest = {"site": site_key, "output": str(output), "pages": cache.keys, "files": sorted(files)}
     for name, data, source_state in fetched:
         snapshot.save_snapshot(config.cache_dir, name, data, source_state)
     lifecycle.save_state(config.cache_dir, state)
@@ -260,6 +270,40 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     notify.save_changes(config.cache_dir, changes)
     report.seconds = time.monotonic() - started
     return report
+
+
+def check_output_location(config: Config, output: Path) -> None:
+    """Refuse an output folder whose replacement would delete the site's own files or cache."""
+    root = config.root.resolve()
+    cache = config.cache_dir
+    protected = [root / "careers.toml", config.content_dir, config.templates_dir, root / "themes", root / "static"]
+    if output == root or output in root.parents or any(p == output or output in p.parents or p in output.parents for p in protected):
+        raise ConfigError([f"site.output: {output} would replace the site's own files; write the site to a folder of its own, such as public"])
+    if cache == output or output in cache.parents or cache in output.parents:
+        raise ConfigError(
+            [
+                f"site.cache: {cache} and the output folder {output} overlap, and the output is published; keep the cache outside, such as .careers-cache"
+            ]
+        )
+
+
+def drop_expired(jobs: list[Job], now: datetime, report: BuildReport) -> list[Job]:
+    """Leave out jobs whose validThrough has passed: they close like jobs that left their source."""
+    kept = []
+    for job in jobs:
+        end = job.valid_through
+        expired = False
+        if end:
+            if "T" in end:
+                expired = datetime.fromisoformat(end) < now
+            else:
+                expired = end < now.date().isoformat()
+        if expired:
+            report.warnings.append(f"{job.source}: job {job.id} ({job.title}) expired on {end[:10]}; it is published as closed")
+            log.warning(report.warnings[-1])
+        else:
+            kept.append(job)
+    return kept
 
 
 def _read_output(output: Path, path: str) -> bytes | None:

@@ -7,8 +7,9 @@ vocabulary (release 30.0, derived into data/schemaorg-vocab.json by scripts/deri
 from __future__ import annotations
 
 import json
+import os
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -158,7 +159,7 @@ def _parse_date(value: Any) -> datetime | None:
     return None
 
 
-def check_job_posting(posting: dict[str, Any], where: str, page_text: str = "", canonical: str | None = None) -> list[str]:
+def check_job_posting(posting: dict[str, Any], where: str, page_text: str = "", canonical: str | None = None, today: date | None = None) -> list[str]:
     """Return every way `posting` breaks Google's JobPosting rules."""
     problems: list[str] = []
     for key in REQUIRED:
@@ -182,6 +183,10 @@ def check_job_posting(posting: dict[str, Any], where: str, page_text: str = "", 
             problems.append(f"{where}: validThrough {valid!r} is not an ISO 8601 date")
         elif _parse_date(posted) and _parse_date(valid) < _parse_date(posted):  # type: ignore[operator]
             problems.append(f"{where}: validThrough {valid} is before datePosted {posted}")
+        elif today is not None and _parse_date(valid).date() < today:  # type: ignore[union-attr]
+            problems.append(
+                f"{where}: validThrough {valid} has passed, but the page still advertises the job; rebuild the site (expired jobs are published as closed)"
+            )
     for kind in _as_list(posting.get("employmentType")):
         if kind not in EMPLOYMENT_TYPES:
             problems.append(f"{where}: employmentType {kind!r} is not one of {', '.join(EMPLOYMENT_TYPES)}")
@@ -251,6 +256,14 @@ def check_job_posting(posting: dict[str, Any], where: str, page_text: str = "", 
     return problems
 
 
+def _today() -> date:
+    """Today, or the day of SOURCE_DATE_EPOCH when set (the build's own clock)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return datetime.now(UTC).date()
+
+
 def _base(site: Path, problems: list[str]) -> tuple[str, str]:
     """Return (site URL, base path) from robots.txt's Sitemap line."""
     robots = site / "robots.txt"
@@ -282,6 +295,7 @@ def check_site(site: Path) -> list[str]:
     if not site.is_dir():
         return [f"{site}: no such folder; run `careers build` first"]
     base_url, base_path = _base(site, problems)
+    today = _today()
     html_files = sorted(site.rglob("*.html"))
     if not html_files:
         problems.append(f"{site}: no HTML pages")
@@ -308,7 +322,7 @@ def check_site(site: Path) -> list[str]:
             if len(postings) != 1:
                 problems.append(f"{rel}: a job page needs exactly one JobPosting, found {len(postings)}")
             for posting in postings:
-                problems.extend(check_job_posting(posting, rel, " ".join(parser.text), parser.canonical))
+                problems.extend(check_job_posting(posting, rel, " ".join(parser.text), parser.canonical, today=today))
         elif postings:
             problems.append(f"{rel}: JobPosting markup on a page that is not an open job's page")
         if base_url:

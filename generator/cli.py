@@ -101,7 +101,7 @@ def main() -> None:
 @click.option("--offline", is_flag=True, help="Build from the last snapshots; send no request.")
 @click.option("--allow-stale", is_flag=True, help="If a source fails, publish its last snapshot instead (with a warning).")
 @click.option("--accept-drop", is_flag=True, help="Publish even if a source lost more than max_drop of its jobs.")
-@click.option("--if-changed", is_flag=True, help=f"Exit {NO_CHANGE_EXIT} when no job was added, updated or closed.")
+@click.option("--if-changed", is_flag=True, help=f"Exit {NO_CHANGE_EXIT} when the site is the same as the last build's (nothing to deploy).")
 @verbose_option
 @quiet_option
 def build(
@@ -124,7 +124,7 @@ def build(
         return
     if not quiet:
         click.echo(summarize(report), err=True)
-    if if_changed and not report.data_changed:
+    if if_changed and not report.site_changed:
         sys.exit(NO_CHANGE_EXIT)
 
 

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from . import i18n
 from .model import Job, Remote
-from .normalize import plain_text
+from .normalize import instant, plain_text, rfc3339
 
 if TYPE_CHECKING:  # render.py imports this module
     from .render import Renderer
@@ -65,17 +65,8 @@ def feed_jobs(renderer: Renderer) -> list[FeedJob]:
         for job in section.jobs
     ]
     entries.sort(key=lambda e: e.job.key)
-    entries.sort(key=lambda e: _sort_key(e.job.updated_at or e.job.date_posted), reverse=True)
+    entries.sort(key=lambda e: instant(e.job.updated_at or e.job.date_posted), reverse=True)
     return entries
-
-
-def _sort_key(value: str) -> str:
-    return value if "T" in value else f"{value}T00:00:00Z"
-
-
-def _rfc3339(value: str) -> str:
-    """Return an RFC 3339 date-time (JSON Feed needs one; a bare date becomes midnight UTC)."""
-    return value if "T" in value else f"{value}T00:00:00Z"
 
 
 # -- Indeed ----------------------------------------------------------------------------------
@@ -129,7 +120,7 @@ def indeed_jobs(entry: FeedJob, company: str) -> Iterable[list[tuple[str, str | 
     for reference, location in locations:
         yield [
             ("title", job.title),
-            ("date", _rfc3339(job.date_posted)),
+            ("date", rfc3339(job.date_posted)),
             ("referencenumber", reference),
             ("requisitionid", job.id),
             ("url", with_source(entry.url, "indeed")),
@@ -169,8 +160,8 @@ def json_feed_item(entry: FeedJob, organization: str) -> dict[str, Any]:
         "title": job.title,
         "content_html": job.description_html,
         "summary": plain_text(job.description_html)[:300],
-        "date_published": _rfc3339(job.date_posted),
-        "date_modified": _rfc3339(job.updated_at or job.date_posted),
+        "date_published": rfc3339(job.date_posted),
+        "date_modified": rfc3339(job.updated_at or job.date_posted),
         "language": entry.language,
         "tags": list(job.tags),
     }

@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import ImageDraw, ImageFont, ImageOps
 
 from .config import Config
-from .errors import GeneratorError
 from .http import HttpClient
 from .model import Image, Job, Office, Site
 
@@ -59,20 +58,19 @@ def _images_of(site: Site) -> list[Image]:
     return found
 
 
-def _read(url: str, root: Path, cache: Path, client: HttpClient | None, offline: bool) -> bytes:
+def _read(url: str, root: Path, cache: Path, client: HttpClient | None, offline: bool) -> tuple[bytes, Path | None]:
+    """Return an image's bytes, and where to cache them once they proved to be an image."""
     if not url.startswith(("http://", "https://")):
-        return (root / url).read_bytes()
+        return (root / url).read_bytes(), None
     cached = cache / "images" / hashlib.sha256(url.encode()).hexdigest()
     if cached.is_file():
-        return cached.read_bytes()
+        return cached.read_bytes(), None
     if offline or client is None:
         raise OSError("not in the image cache and the build is offline")
     content = client.get_bytes(url).content
     if len(content) > MAX_BYTES:
         raise OSError(f"larger than {MAX_BYTES // 1024 // 1024} MB")
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(content)
-    return content
+    return content, cached
 
 
 def _store(content: bytes, cache: Path) -> Stored:
@@ -237,8 +235,12 @@ def store_images(config: Config, site: Site, options: Any, report: Any) -> Site:
         for url in urls:
             shown = url if not url.startswith(("http://", "https://")) else client.redact(url) if client else url
             try:
-                stored[url] = _store(_read(url, config.root, config.cache_dir, client, options.offline), config.cache_dir)
-            except (OSError, ValueError, UnidentifiedImageError, GeneratorError) as exc:
+                content, cache_to = _read(url, config.root, config.cache_dir, client, options.offline)
+                stored[url] = _store(content, config.cache_dir)
+                if cache_to is not None:  # only bytes that proved to be an image are kept
+                    cache_to.parent.mkdir(parents=True, exist_ok=True)
+                    cache_to.write_bytes(content)
+            except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds (DecompressionBombError...): one bad image never fails a build
                 message = f"image {shown} skipped: {exc}"
                 log.warning(message)
                 report.warnings.append(message)

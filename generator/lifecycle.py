@@ -8,12 +8,13 @@ URL redirects to the new one for the same period.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .model import ClosedJob, Department, Job
+from .model import ClosedJob, Department, Job, to_jsonable
 from .snapshot import dumps, write_atomic
 
 VERSION = 1
@@ -47,6 +48,7 @@ def update_state(state: dict[str, Any], jobs: list[Job], today: date, retention_
     live: dict[str, Any] = {}
     for job in jobs:
         live[job.key] = {
+            "hash": job_hash(job),
             "slug": job.slug,
             "title": job.title,
             "language": job.language,
@@ -67,6 +69,22 @@ def update_state(state: dict[str, Any], jobs: list[Job], today: date, retention_
         "closed": dict(sorted(closed.items())),
         "moved": sorted(moved, key=lambda m: (m["from"], m["key"])),
     }
+
+
+def job_hash(job: Job) -> str:
+    """Return a short digest of everything the model knows about a job (to tell updates apart)."""
+    return hashlib.sha256(json.dumps(to_jsonable(job), sort_keys=True).encode()).hexdigest()[:16]
+
+
+def changes(before: dict[str, Any], after: dict[str, Any], source: str) -> tuple[list[str], list[str], list[str]]:
+    """Return the keys of `source`'s jobs added, updated and closed since the last build."""
+    prefix = f"{source}:"
+    old = {k: v.get("hash") for k, v in before["live"].items() if k.startswith(prefix)}
+    new = {k: v.get("hash") for k, v in after["live"].items() if k.startswith(prefix)}
+    added = sorted(set(new) - set(old))
+    closed = sorted(set(old) - set(new))
+    updated = sorted(k for k in set(new) & set(old) if new[k] != old[k])
+    return added, updated, closed
 
 
 def closed_jobs(state: dict[str, Any], jobs: list[Job]) -> list[ClosedJob]:

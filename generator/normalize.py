@@ -177,6 +177,22 @@ def iso_datetime(value: Any) -> str | None:
     return moment.replace(microsecond=0).isoformat()
 
 
+def rfc3339(value: str) -> str:
+    """Return an RFC 3339 date-time for feeds: a bare date becomes midnight UTC."""
+    return value if "T" in value else f"{value}T00:00:00Z"
+
+
+def instant(value: str) -> str:
+    """Return a sort key for an ISO date or timestamp: the moment in UTC, whatever its offset."""
+    try:
+        moment = datetime.fromisoformat(rfc3339(value).replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
 def first(mapping: dict[str, Any], *keys: str) -> Any:
     """Return the value of the first key present with a non-empty value."""
     for key in keys:

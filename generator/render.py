@@ -10,7 +10,6 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,7 +21,7 @@ from . import __version__, feeds, i18n, jsonld, lifecycle
 from .config import Config
 from .i18n import N_
 from .model import EMPLOYMENT_TYPES, ClosedJob, ContentPage, Image, Job, Office, Remote, Site, slugify, to_jsonable
-from .normalize import plain_text
+from .normalize import instant, plain_text, rfc3339
 from .themes import Theme, theme_chain
 
 REMOTE_ORDER = [Remote.FULL, Remote.HYBRID, Remote.OCCASIONAL, Remote.NO]
@@ -487,19 +486,7 @@ def page_jsonld(renderer: Renderer, template: str, path: str, job: Job | None) -
 
 def _lastmod(jobs: Iterable[Job]) -> str | None:
     dates = [j.updated_at or j.date_posted for j in jobs]
-    return max(dates, key=_sortable) if dates else None
-
-
-def _sortable(value: str) -> str:
-    from datetime import datetime
-
-    try:
-        moment = datetime.fromisoformat(value) if "T" in value else datetime.fromisoformat(value + "T00:00:00+00:00")
-    except ValueError:
-        return value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat()
+    return max(dates, key=instant) if dates else None
 
 
 def sitemap(renderer: Renderer) -> list[tuple[str, str | None]]:
@@ -524,15 +511,11 @@ def sitemap_xml(entries: list[tuple[str, str | None]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _rfc3339(value: str) -> str:
-    return value if "T" in value else f"{value}T00:00:00Z"
-
-
 def atom_feed(renderer: Renderer) -> str:
     config = renderer.config
     jobs = [job for section in renderer.sections.values() for job in section.jobs]
-    jobs.sort(key=lambda j: (_sortable(j.updated_at or j.date_posted), j.key), reverse=True)
-    updated = _rfc3339(_lastmod(jobs) or "1970-01-01")
+    jobs.sort(key=lambda j: (instant(j.updated_at or j.date_posted), j.key), reverse=True)
+    updated = rfc3339(_lastmod(jobs) or "1970-01-01")
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{config.site.default_language}">',
@@ -551,8 +534,8 @@ def atom_feed(renderer: Renderer) -> str:
             f"    <title>{xml_escape(job.title)}</title>",
             f'    <link rel="alternate" type="text/html" href="{xml_escape(url)}"/>',
             f"    <id>{xml_escape(url)}</id>",
-            f"    <published>{_rfc3339(job.date_posted)}</published>",
-            f"    <updated>{_rfc3339(job.updated_at or job.date_posted)}</updated>",
+            f"    <published>{rfc3339(job.date_posted)}</published>",
+            f"    <updated>{rfc3339(job.updated_at or job.date_posted)}</updated>",
             f"    <summary>{xml_escape(summary)}</summary>",
             "  </entry>",
         ]
