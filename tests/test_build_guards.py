@@ -1,4 +1,4 @@
-"""Regressions found in review: output location, expired jobs, output switching, fetch then build, image bombs."""
+"""build.py guards: the output location, expired jobs, page reuse across output folders, changes across fetches, bad images."""
 
 from __future__ import annotations
 
