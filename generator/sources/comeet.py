@@ -143,7 +143,7 @@ def parse_position(position: dict[str, Any], source: str, offices: dict[str, Off
     uid = _text(position.get("uid"))
     if not uid:
         raise UnpublishableError("a position has no uid")
-    title = _text(position.get("name"))
+    title = " ".join((_text(position.get("name")) or "").split())  # one line: it heads the page and every warning
     if not title:
         raise UnpublishableError(f"position {uid} has no name")
     sections = parse_sections(position.get("details"))

@@ -252,7 +252,7 @@ def parse_job(item: dict[str, Any], source: str) -> tuple[Job | None, list[str]]
     closing = next((item[k] for k in ("expiresAt", "closingDate") if item.get(k) not in (None, "")), None)
     valid_through = iso_datetime(closing)
     if closing is not None and valid_through is None:
-        warnings.append(f"{label}: closing date {str(closing)[:100]!r} is not a date; left out of the page (fix the closing date in JusRecruit)")
+        warnings.append(f"{label}: closing date {closing!r:.100} is not a date; left out of the page (fix the closing date in JusRecruit)")
     elif valid_through is not None and _before(valid_through, posted):
         warnings.append(
             f"{label}: closing date {valid_through} is before its publication date {posted}; left out of the page (fix the closing date in JusRecruit)"

@@ -35,7 +35,7 @@ from generator.check import ISO_DATE, ISO_DATETIME, check_job_posting
 from generator.config import SourceConfig
 from generator.errors import GeneratorError
 from generator.jsonld import job_posting
-from generator.model import EMPLOYMENT_TYPES, SALARY_UNITS, Job, Organization, Remote, SourceData
+from generator.model import EMPLOYMENT_TYPES, SALARY_UNITS, Job, Organization, Remote, Salary, SourceData
 from generator.normalize import plain_text
 from generator.sources import FetchContext
 from generator.sources import comeet as comeet_source
@@ -637,3 +637,288 @@ def test_jusrecruit_fetch_never_breaks_a_rule(items: list[dict[str, Any]], list_
     for job in data.jobs:
         records = [j for j in jobs if str(j["id"]).strip() == job.id]
         assert records and jr_published(records[0]), (job.id, records)
+
+
+@PURE
+@given(junk(), st.integers(1, 5), st.integers(0, 500), st.integers(0, 100), st.one_of(st.none(), st.integers(1, 100)))
+def test_jusrecruit_envelope_readers_never_crash(body: Any, page: int, seen: int, count: int, limit: int | None) -> None:
+    info = jusrecruit_source.page_info(body, page, seen, count, limit)
+    assert info.next is None or isinstance(info.next, str) and info.next.strip()
+    assert info.has_next in (True, False, None)
+    for read in (lambda: jusrecruit_source.extract_list(body, "jobs"), lambda: jusrecruit_source.extract_object(body)):
+        try:
+            read()
+        except jusrecruit_source.ShapeError as exc:
+            assert "\n" not in str(exc)
+    tags = jusrecruit_source.parse_tags(body if isinstance(body, list) else [body])
+    assert all(isinstance(tag, str) and tag.strip() == tag and tag for tag in tags)
+
+
+# -- regressions: each payload that once broke a source, as a plain example ---------------------------
+
+
+def wk_parse(**lists: Any) -> SourceData:
+    return welcomekit_source.parse_source([welcomekit_source.Payloads(REFERENCE, **lists)], source="welcomekit", languages=("en", "fr"))
+
+
+def test_welcomekit_default_language_that_is_not_text():
+    # TypeError: unhashable type: 'list' (the cover was looked up by it).
+    organization = {**WK_ORGANIZATION, "cover_url": None, "default_language": ["fr"]}
+    assert wk_parse(organization=organization).organization.cover.url == "https://cdn-images.wttj.tech/cover.jpg"
+
+
+@pytest.mark.parametrize("field", ["apply_url", "logo_url", "media_linkedin", "media_website_url", "image"])
+def test_welcomekit_url_with_a_broken_ipv6_host_is_no_url(field):
+    # urlsplit raised ValueError("Invalid IPv6 URL").
+    broken = "http://[::1"
+    job = {**WK_JOB, "apply_url": broken} if field == "apply_url" else WK_JOB
+    organization = {**WK_ORGANIZATION, field: broken} if field in WK_ORGANIZATION or field == "media_linkedin" else WK_ORGANIZATION
+    images = [{**WK_IMAGE, "file": {"url": broken}}] if field == "image" else [WK_IMAGE]
+    data = wk_parse(jobs=[job], offices=[WK_OFFICE], organization=organization, images=images)
+    assert data.jobs[0].apply_url == ("https://www.welcometothejungle.com/jobs/fake-job" if field == "apply_url" else WK_JOB["apply_url"])
+    assert broken not in repr(data.organization)
+
+
+def test_welcomekit_office_ref_to_an_unknown_office_is_no_office():
+    # {"id": 999} not in /offices became an Office named "999" with no address and no country.
+    data = wk_parse(jobs=[{**WK_JOB, "offices": [{"id": 999}], "office_id": None}], offices=[WK_OFFICE])
+    assert data.jobs[0].offices == ()
+    assert "job WTTJ_gld0A7L 'Fake Job 1': no office and not fully remote" in data.warnings[0]
+
+
+def test_welcomekit_zip_code_that_is_not_text():
+    # An object became the postal code "{'code': '75002'}".
+    data = wk_parse(jobs=[WK_JOB], offices=[{**WK_OFFICE, "zip_code": {"code": "75002"}}])
+    assert data.jobs[0].offices[0].postal_code is None
+
+
+def test_welcomekit_office_without_a_country_is_a_warning():
+    # No country_code at all: the JobPosting lacked addressCountry and nothing said so.
+    data = wk_parse(jobs=[{**WK_JOB, "offices": None}], offices=[{**WK_OFFICE, "country_code": None}])
+    assert data.warnings == [
+        "job WTTJ_gld0A7L 'Fake Job 1': office 'Paris' has no valid country_code, so its JobPosting lacks the addressCountry Google requires; set it in Welcome Kit"
+    ]
+
+
+@pytest.mark.parametrize("html", ["<p></p>", "<script>alert(1)</script>", "<p> <br> </p>"])
+def test_welcomekit_description_without_text_is_no_section(html):
+    # The empty section was kept: a heading over nothing, and no warning.
+    data = wk_parse(jobs=[{**WK_JOB, "description": html, "profile": html, "recruitment_process": None}], offices=[WK_OFFICE])
+    assert data.jobs[0].sections == ()
+    assert "description and profile are empty" in data.warnings[0]
+
+
+@pytest.mark.parametrize(
+    "salary", [{"min": "0", "max": "0", "currency": "EUR", "period": "yearly"}, {"min": 0, "max": None, "currency": "EUR", "period": "yearly"}]
+)
+def test_welcomekit_salary_of_zero_is_no_salary(salary):
+    assert welcomekit_source.parse_salary(salary) is None
+
+
+def test_welcomekit_salary_period_with_spaces_and_capitals():
+    assert welcomekit_source.parse_salary({"min": "30000", "max": None, "currency": "eur", "period": " Yearly "}) == Salary("EUR", "YEAR", 30000.0)
+
+
+@pytest.mark.parametrize("value", ["Full-Time", "full time", "full_time"])
+def test_welcomekit_contract_type_written_as_words(value):
+    assert welcomekit_source.parse_contract(value, "en") == (("FULL_TIME",), None, False)
+
+
+def test_welcomekit_inline_offices_in_hebrew_get_their_own_urls():
+    # Both were "תל אביב-il" / "חיפה-il": one slug, "il", so one office page for two cities.
+    offices = [{"city": "תל אביב", "country_code": "IL"}, {"city": "חיפה", "country_code": "IL"}]
+    places = wk_parse(jobs=[{**WK_JOB, "offices": offices}]).jobs[0].offices
+    assert [o.country for o in places] == ["IL", "IL"]
+    assert len({o.slug for o in places}) == 2 and all(o.slug.startswith("office-") for o in places)
+
+
+def test_welcomekit_handle_that_is_only_an_at_sign():
+    assert welcomekit_source.social_links({"media_twitter": "@", "media_linkedin": "wttj-fr"}) == ("https://www.linkedin.com/company/wttj-fr",)
+
+
+def test_comeet_url_with_a_broken_ipv6_host_is_no_url():
+    position = {**COMEET_POSITION, "url_active_page": "http://[::1", "picture_url": "https://[x/"}
+    job = comeet_source.parse_position(position, "comeet")
+    assert job.apply_url == COMEET_POSITION["url_comeet_hosted_page"] and job.image is None
+
+
+@pytest.mark.parametrize("value", [math.nan, 10**30, 1e20])
+def test_comeet_time_updated_out_of_range_is_a_warning(value):
+    data = comeet_source.parse_positions([{**COMEET_POSITION, "time_updated": value}], "comeet", "/positions")
+    assert data.jobs == [] and data.warnings == [
+        f"position 87.405 (Account Executive, Austin) has no valid time_updated ({value!r}); it is not published"
+    ]
+
+
+def test_comeet_details_order_beyond_a_float_and_negative():
+    details = [
+        {"name": "B", "value": "<p>b</p>", "order": 10**400},
+        {"name": "A", "value": "<p>a</p>", "order": -1},
+        {"name": "C", "value": "<p>c</p>", "order": 2},
+    ]
+    assert [s.title for s in comeet_source.parse_sections(details)] == ["A", "C", "B"]
+
+
+def test_comeet_salary_of_zero_is_no_salary():
+    assert comeet_source.parse_salary({"min": None, "max": 0, "currency_code": "USD", "period": "annually"}) is None
+
+
+def test_comeet_title_on_several_lines_stays_one_line():
+    data = comeet_source.parse_positions([{**COMEET_POSITION, "name": "Account\nExecutive", "location": None}], "comeet", "/positions")
+    assert data.jobs[0].title == "Account Executive"
+    assert data.warnings == [
+        "position 87.405 (Account Executive) is remote but its location has no country, so its markup lacks applicantLocationRequirements; set the location's country in Comeet"
+    ]
+
+
+def test_comeet_locations_in_hebrew_without_uid_get_their_own_urls():
+    first = comeet_source.parse_office({"name": "תל אביב", "country": "IL"})
+    second = comeet_source.parse_office({"name": "חיפה", "country": "IL"})
+    assert first.slug != second.slug and first.slug.startswith("location-")
+
+
+@pytest.mark.parametrize("next_page", [{"page": 2}, True, 2, "http://[::1/positions?page=2"])
+def test_comeet_next_page_that_is_not_a_url(comeet_server, next_page):
+    # str(value) was requested as a path ("/True"), or urlsplit raised ValueError.
+    comeet_server.reset()
+    comeet_server.next_page = next_page
+    with pytest.raises(GeneratorError) as caught:
+        comeet_source_for(comeet_server, "recruiting").fetch()
+    shown = " ".join(str(next_page).split())
+    assert str(caught.value) == (
+        f"source comeet: next_page {shown!r} is not a URL, so the next pages cannot be read; rebuild later, and report it to Comeet if it persists"
+    )
+
+
+def jr(**fields: Any) -> tuple[Job | None, list[str]]:
+    return jusrecruit_source.parse_job({**JR_JOB, **fields}, "jusrecruit")
+
+
+@pytest.mark.parametrize(
+    ("item", "reason"),
+    [
+        ({"status": "published", "jobStatus": "closed"}, "closed"),  # was published
+        ({"status": "Open", "jobStatus": "Draft"}, "draft"),
+        ({"status": None, "jobStatus": "live"}, None),
+        ({"status": "  ", "jobStatus": "active"}, None),
+        ({"status": None, "jobStatus": None}, "empty status"),
+        ({"status": True}, "true"),
+    ],
+)
+def test_jusrecruit_every_status_field_must_say_published(item, reason):
+    assert jusrecruit_source.unpublished_reason(item) == reason
+
+
+def test_jusrecruit_job_without_id_is_left_out():
+    # It became the job "?".
+    item = {k: v for k, v in JR_JOB.items() if k != "id"}
+    assert jusrecruit_source.parse_job(item, "jusrecruit") == (None, ["a job has no id, _id or jobId; left out"])
+
+
+def test_jusrecruit_department_in_hebrew_gets_its_own_url():
+    # Its id was its name, whose slug is "": the team page was /departments//.
+    job, _ = jr(department="פיתוח")
+    assert job.department.name == "פיתוח" and job.department.slug.startswith("department-")
+
+
+def test_jusrecruit_cities_in_hebrew_get_their_own_urls():
+    # Both ids were "<city> IL", whose slug is "il": one office page for two cities.
+    first, _ = jr(location={"city": "תל אביב", "country": "Israel"})
+    second, _ = jr(location="חיפה, ישראל")
+    assert [first.offices[0].country, second.offices[0].country] == ["IL", "IL"]
+    assert first.offices[0].slug != second.offices[0].slug
+
+
+def test_jusrecruit_job_without_location_is_a_warning():
+    job, warnings = jr(location=None)
+    assert job.offices == ()
+    assert warnings == [
+        "job 66a1f0 (Backend Engineer) has no location; its JobPosting lacks the jobLocation Google requires (set the job's location in JusRecruit)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("description", "html"),
+    [
+        ("<div>Build the API.</div>", "<div>Build the API.</div>\n"),
+        ("<div>One.</div><div>Two.</div>", "<div>One.</div>\n<div>Two.</div>\n"),
+        ("<h2>About</h2><table><tr><td>x</td></tr></table>", "<h2>About</h2>\n<table><tbody><tr><td>x</td></tr></tbody></table>\n"),
+    ],
+)
+def test_jusrecruit_description_without_paragraphs_gets_line_breaks(description, html):
+    # The check rejected it: "description needs paragraph breaks".
+    job, warnings = jr(description=description)
+    assert job.description_html == html and warnings == []
+    assert check_job_posting(job_posting(job, ORGANIZATION, PAGE_URL, str), "job") == []
+
+
+def test_jusrecruit_description_without_text_is_missing():
+    job, warnings = jr(description="<p> </p>")
+    assert job.sections == ()
+    assert warnings == ["job 66a1f0 (Backend Engineer) has no description; Google will not list it (write one in JusRecruit)"]
+
+
+def test_jusrecruit_description_that_repeats_the_title_is_a_warning():
+    job, warnings = jr(description="Backend Engineer")
+    assert warnings == [
+        "job 66a1f0 (Backend Engineer): its description only repeats the title; Google will not list it (write a real one in JusRecruit)"
+    ]
+
+
+@pytest.mark.parametrize("closing", ["2025-06-30", "2025-07-01", "2025-07-01T08:00:00Z"])
+def test_jusrecruit_closing_date_before_publication_is_left_out(closing):
+    # The check rejected it: "validThrough ... is before datePosted" (published 2025-07-01T09:00:00Z).
+    job, warnings = jr(expiresAt=closing)
+    valid = jusrecruit_source.iso_datetime(closing)
+    assert job.valid_through is None
+    assert warnings == [
+        f"job 66a1f0 (Backend Engineer): closing date {valid} is before its publication date 2025-07-01T09:00:00+00:00; left out of the page (fix the closing date in JusRecruit)"
+    ]
+
+
+def test_jusrecruit_salary_of_zero_is_no_salary():
+    job, warnings = jr(salary={"min": 0, "max": "0", "currency": "INR", "period": "yearly"})
+    assert job.salary is None and warnings == []
+
+
+@pytest.mark.parametrize("key", ["remote", "isRemote"])
+def test_jusrecruit_remote_true_as_text(key):
+    job, _ = jr(**{key: "true"})
+    assert job.remote is Remote.FULL
+
+
+def test_jusrecruit_single_country_name_in_another_language():
+    job, warnings = jr(location="Deutschland")
+    assert (job.offices[0].country, job.offices[0].city, warnings) == ("DE", None, [])
+
+
+def test_jusrecruit_the_list_id_names_the_job_whatever_the_detail_says():
+    # A detail with its own `_id` (or a null `id`) renamed the job, so the next build's memo missed it.
+    record = {**JR_JOB, "id": "66a1f0"}
+    with JusRecruit(jobs=[record], rate=None) as emu:
+        emu.route(f"{emu.api_url.removeprefix(emu.url)}/jobs/66a1f0")(lambda request: (200, {}, {"data": {**JR_JOB, "id": None, "_id": "mongo-1"}}))
+        source = jusrecruit_source.JusRecruitSource(
+            SourceConfig("jusrecruit", "jusrecruit", 0, {"api_url": emu.api_url, "page_size": 50, "retries": 0, "timeout": 2}),
+            FetchContext(root=Path("."), env={"JUSRECRUIT_API_KEY": JUSRECRUIT_KEY}, sleep=lambda s: None),
+        )
+        data = source.fetch()
+    assert [job.id for job in data.jobs] == ["66a1f0"] and list(source.state["jobs"]) == ["66a1f0"]
+
+
+def test_jusrecruit_next_link_that_is_not_a_url():
+    # urljoin raised ValueError("Invalid IPv6 URL").
+    jobs = [{**JR_JOB, "id": f"job-{n}"} for n in (1, 2)]
+    with JusRecruit(jobs=jobs, rate=None, paging="next") as emu:
+
+        def pages(request: Any) -> tuple[int, dict[str, str], Any]:
+            page = request.query.get("page", "1")
+            return 200, {}, {"data": [{"id": f"job-{page}", "status": "open"}], "next": "http://[::1/jobs?page=2" if page == "1" else None}
+
+        emu.route(f"{emu.api_url.removeprefix(emu.url)}/jobs")(pages)
+        source = jusrecruit_source.JusRecruitSource(
+            SourceConfig("jusrecruit", "jusrecruit", 0, {"api_url": emu.api_url, "page_size": 1, "retries": 0, "timeout": 2}),
+            FetchContext(root=Path("."), env={"JUSRECRUIT_API_KEY": JUSRECRUIT_KEY}, sleep=lambda s: None),
+        )
+        data = source.fetch()
+    assert sorted(job.id for job in data.jobs) == ["job-1", "job-2"]
+    assert "GET /api/v1/integration/jobs gave a next link that is not a URL ('http://[::1/jobs?page=2'); asked for page 2 instead" in data.warnings
