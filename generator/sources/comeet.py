@@ -101,7 +101,9 @@ def parse_office(location: Any) -> Office | None:
     place = "|".join(part or "" for part in (name, city, country))
     street = " ".join(part for part in (_text(location.get("street_number")), _text(location.get("street_name"))) if part)
     return Office(
-        id=uid or (place if slugify(name) else hashed_id("location", place)),
+        # Without a uid the id makes the office's URL when its name has no slug (Hebrew): the city's
+        # slug if it has one, else a stable ASCII id of its own, never just the country code.
+        id=uid or (place if slugify(name) or slugify(city or "") else hashed_id("location", place)),
         name=name,
         street=street or None,
         city=city,
@@ -141,7 +143,7 @@ def parse_salary(salary_range: Any) -> Salary | None:
 def parse_position(position: dict[str, Any], source: str, offices: dict[str, Office] | None = None) -> Job:
     """Map one position to a Job; raise UnpublishableError when it cannot be published."""
     uid = _text(position.get("uid"))
-    if not uid:
+    if not uid or not uid.isprintable():  # a line break or a control character is no uid
         raise UnpublishableError("a position has no uid")
     title = " ".join((_text(position.get("name")) or "").split())  # one line: it heads the page and every warning
     if not title:
@@ -448,7 +450,7 @@ def _message(body: Any, clean: Any) -> str:
         for key in ("message", "error_description", "error", "detail"):
             value = body.get(key)
             if isinstance(value, str) and value.strip():
-                return str(clean(value.strip()))[:200]
+                return " ".join(str(clean(value)).split())[:200]  # one line, whatever Comeet wrote
     return ""
 
 

@@ -86,8 +86,13 @@ def extract_list(body: Any, resource: str) -> list[Any]:
         for key in (resource, *NESTED_LIST_KEYS):
             if isinstance(data.get(key), list):
                 return data[key]  # type: ignore[no-any-return]
-    keys = ", ".join(sorted(body)) or "none"
+    keys = key_list(body) or "none"
     raise ShapeError(f"no list under data, {resource}, {', '.join(LIST_KEYS)}, data.{resource}, data.items or data.data (top-level keys: {keys})")
+
+
+def key_list(mapping: dict[str, Any]) -> str:
+    """Return the keys of a payload for a message: sorted, each on one line, the whole at most 200 characters."""
+    return ", ".join(" ".join(key.split()) for key in sorted(mapping))[:200]
 
 
 def extract_object(body: Any) -> dict[str, Any]:
@@ -106,8 +111,9 @@ def job_id(item: dict[str, Any]) -> str | None:
         value = item.get(key)
         if isinstance(value, bool):
             continue
-        if isinstance(value, int) or isinstance(value, str) and value.strip():
-            return str(value).strip()
+        text = str(value).strip() if isinstance(value, (int, str)) else ""
+        if text and text.isprintable():  # an id with a line break or a control character is no id
+            return text
     return None
 
 
@@ -176,7 +182,8 @@ def parse_location(value: Any, label: str) -> tuple[Office | None, list[str]]:
     identity = " ".join(v for v in (*office_fields.values(), country) if v)
     # The id makes the URL of an office whose name has no slug: a city written in Hebrew or
     # Arabic gets a stable ASCII one of its own, not the slug of its country code.
-    office_id = slugify(identity) if slugify(name) else hashed_id("office", identity)
+    readable = slugify(name) or slugify(" ".join(v for v in office_fields.values() if v))
+    office_id = slugify(identity) if readable else hashed_id("office", identity)
     return Office(id=office_id or identity, name=name, country=country, **office_fields), warnings
 
 
@@ -462,7 +469,7 @@ class JusRecruitSource(Source):
                 identifier = job_id(item) if isinstance(item, dict) else None
                 if identifier is None:
                     warnings.append(
-                        f"a job in GET {self.api_path}/jobs has no id, _id or jobId; left out (keys: {', '.join(sorted(item)) if isinstance(item, dict) else type(item).__name__})"
+                        f"a job in GET {self.api_path}/jobs has no id, _id or jobId; left out (keys: {key_list(item) if isinstance(item, dict) else type(item).__name__})"
                     )
                 elif identifier not in found:
                     found[identifier] = item

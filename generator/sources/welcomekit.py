@@ -312,7 +312,7 @@ class WelcomeKitSource(Source):
         detail = body.get("error_description") if isinstance(body.get("error_description"), str) else ""
         # The vendor's words are shown, but never a token it might echo.
         detail = redact(" ".join(detail.split())[:200])
-        code = redact(code[:50])
+        code = redact(" ".join(code.split())[:50])
         said = f" {code}" if code else ""
         answered = f"GET {exc.path} answered HTTP {exc.status}{said}"
         status = exc.status
@@ -497,12 +497,12 @@ def parse_office(payload: Mapping[str, Any], prefix: str = "") -> Office | None:
     city = _text(payload.get("city"))
     name = _text(payload.get("name")) or city
     if identity is None:
-        if not (city or payload.get("country_code")):
+        if not (city or _text(payload.get("country_code"))):
             return None
         # An inline office of the new `offices` input ({"city": "Paris", "country_code": "fr"}) has no id.
         place = "-".join(p for p in (city, _text(payload.get("country_code"))) if p).lower()
         # The id makes the URL of an office whose city has no slug (Hebrew): its own, not the country code's.
-        identity = place if slugify(city or place) else hashed_id("office", place)
+        identity = hashed_id("office", place) if city and not slugify(city) else place
     return Office(
         id=f"{prefix}{identity}",
         name=name or str(identity),
@@ -633,8 +633,11 @@ def parse_job(
     """Map one published job; return None (with a warning) when it lacks a reference, name or date."""
     warnings = warnings if warnings is not None else []
     reference, title = _text(payload.get("reference")), _text(payload.get("name"))
+    if reference and not reference.isprintable():  # a line break or a control character: no reference
+        reference = None
     if not reference or not title:
-        warnings.append(f"a job without {'reference' if not reference else 'name'} was skipped ({reference or title or 'no reference, no name'})")
+        named = " ".join((reference or title or "no reference, no name").split())
+        warnings.append(f"a job without {'reference' if not reference else 'name'} was skipped ({named})")
         return None
     where = f"job {reference} {title!r}"
     posted = iso_datetime(payload.get("published_at")) or iso_datetime(payload.get("created_at"))

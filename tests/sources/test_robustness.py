@@ -489,6 +489,22 @@ def test_welcomekit_fetch_never_breaks_a_rule(wk_server: WelcomeKitEmulator, lis
     assert_wk(data, lists["jobs"])
 
 
+@FETCH
+@given(st.sampled_from(["jobs", "offices", "departments", "images", "organizations"]), junk())
+def test_welcomekit_any_body_is_data_or_a_source_error(wk_server: WelcomeKitEmulator, kind: str, body: Any) -> None:
+    emu = wk_server.reset()
+    path = f"/api/v1/external/organizations/{REFERENCE}" if kind == "organizations" else f"/api/v1/external/{kind}"
+    emu.route(path)(lambda request, **groups: (200, {}, json.dumps(body, allow_nan=True)))
+    values = {"organization_reference": REFERENCE, "api_url": emu.api_url, "retries": 0, "timeout": 2}
+    context = FetchContext(root=Path("."), languages=("en", "fr"), env={"WK_API_KEY": WK_TOKEN}, sleep=lambda s: None)
+    try:
+        data = welcomekit_source.WelcomeKitSource(SourceConfig("welcomekit", "welcomekit", 0, values), context).fetch()
+    except GeneratorError as exc:
+        one_line(exc)
+        return
+    assert_data(data, "job")
+
+
 # -- Comeet --------------------------------------------------------------------------------------
 
 
@@ -555,6 +571,19 @@ def test_comeet_fetch_never_breaks_a_rule(comeet_server: ComeetEmulator, positio
         return
     assert comeet_server.methods() == {"GET"}
     assert_comeet(data, positions, recruiting=api == "recruiting")
+
+
+@FETCH
+@given(junk())
+def test_comeet_any_careers_body_is_positions_or_a_source_error(comeet_server: ComeetEmulator, body: Any) -> None:
+    comeet_server.reset()
+    comeet_server.careers_body = body
+    try:
+        data = comeet_source_for(comeet_server, "careers").fetch()
+    except GeneratorError as exc:
+        one_line(exc)
+        return
+    assert_data(data, "position")
 
 
 # -- JusRecruit ----------------------------------------------------------------------------------
@@ -788,6 +817,46 @@ def test_comeet_next_page_that_is_not_a_url(comeet_server, next_page):
     assert str(caught.value) == (
         f"source comeet: next_page {shown!r} is not a URL, so the next pages cannot be read; rebuild later, and report it to Comeet if it persists"
     )
+
+
+# An error body a server could send: every text field spans several lines.
+MULTILINE_BODY = {"error": "invalid\nscope", "error_description": "Traceback (most recent call last):\n  File x\nKeyError", "message": "Bad\n\ntoken"}
+
+
+def assert_one_line_failure(fetch: Callable[[], Any]) -> None:
+    with pytest.raises(GeneratorError) as caught:
+        fetch()
+    assert "\n" not in str(caught.value), str(caught.value)
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 418])
+def test_welcomekit_error_body_on_several_lines_gives_one_line(wk_server, status):
+    emu = wk_server.reset()
+    emu.fail(f"/external/organizations/{REFERENCE}", status, MULTILINE_BODY)
+    values = {"organization_reference": REFERENCE, "api_url": emu.api_url, "retries": 0, "timeout": 2}
+    context = FetchContext(root=Path("."), env={"WK_API_KEY": WK_TOKEN}, sleep=lambda s: None)
+    assert_one_line_failure(welcomekit_source.WelcomeKitSource(SourceConfig("welcomekit", "welcomekit", 0, values), context).fetch)
+
+
+@pytest.mark.parametrize(
+    ("api", "status"), [("careers", 400), ("careers", 401), ("careers", 404), ("careers", 418), ("recruiting", 403), ("recruiting", 404)]
+)
+def test_comeet_error_body_on_several_lines_gives_one_line(comeet_server, api, status):
+    # The HTTP layer and Comeet's own explanation both repeated the server's line breaks.
+    comeet_server.reset()
+    comeet_server.fail(api, status, MULTILINE_BODY, times=3)
+    assert_one_line_failure(comeet_source_for(comeet_server, api).fetch)
+
+
+@pytest.mark.parametrize("status", [401, 403, 404, 418])
+def test_jusrecruit_error_body_on_several_lines_gives_one_line(status):
+    with JusRecruit(jobs=[JR_JOB], rate=None) as emu:
+        emu.route(f"{emu.api_url.removeprefix(emu.url)}/jobs")(lambda request: (status, {}, MULTILINE_BODY))
+        source = jusrecruit_source.JusRecruitSource(
+            SourceConfig("jusrecruit", "jusrecruit", 0, {"api_url": emu.api_url, "page_size": 50, "retries": 0, "timeout": 2}),
+            FetchContext(root=Path("."), env={"JUSRECRUIT_API_KEY": JUSRECRUIT_KEY}, sleep=lambda s: None),
+        )
+        assert_one_line_failure(source.fetch)
 
 
 def jr(**fields: Any) -> tuple[Job | None, list[str]]:
