@@ -410,8 +410,8 @@ def _order(value: Any) -> float:
         except OverflowError:
             return math.inf
         return number if not math.isnan(number) else math.inf
-    number = parse_number(value)
-    return number if number is not None else math.inf
+    amount = parse_number(value)
+    return amount if amount is not None else math.inf
 
 
 def _text(value: Any) -> str | None:

@@ -308,8 +308,8 @@ class WelcomeKitSource(Source):
     def _explain(self, exc: HttpError, scope: str, reference: str, redact: Callable[[str], str]) -> HttpError:
         """Turn a failed request into one line that says what to do (welcomekit.md, "Rate limits and errors")."""
         body = exc.body if isinstance(exc.body, dict) else {}
-        code = body.get("error") if isinstance(body.get("error"), str) else ""
-        detail = body.get("error_description") if isinstance(body.get("error_description"), str) else ""
+        code = body["error"] if isinstance(body.get("error"), str) else ""
+        detail = body["error_description"] if isinstance(body.get("error_description"), str) else ""
         # The vendor's words are shown, but never a token it might echo.
         detail = redact(" ".join(detail.split())[:200])
         code = redact(" ".join(code.split())[:50])

@@ -31,8 +31,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.check import ISO_DATE, ISO_DATETIME, check_job_posting
-from generator.config import SourceConfig
+from generator.build import BuildOptions, build_site
+from generator.check import ISO_DATE, ISO_DATETIME, check_job_posting, check_site
+from generator.config import SourceConfig, load_config
 from generator.errors import GeneratorError
 from generator.jsonld import job_posting
 from generator.model import EMPLOYMENT_TYPES, SALARY_UNITS, Job, Organization, Remote, Salary, SourceData
@@ -991,3 +992,35 @@ def test_jusrecruit_next_link_that_is_not_a_url():
         data = source.fetch()
     assert sorted(job.id for job in data.jobs) == ["job-1", "job-2"]
     assert "GET /api/v1/integration/jobs gave a next link that is not a URL ('http://[::1/jobs?page=2'); asked for page 2 instead" in data.warnings
+
+
+def test_jusrecruit_site_with_hebrew_teams_and_cities_passes_the_check(make_site: Any) -> None:
+    # Hebrew teams had no page of their own (/departments//), two Hebrew cities of one country
+    # shared one office page (/offices/il/), and a description of <div>s failed the check.
+    jobs = [
+        {**JR_JOB, "id": "j1", "department": "פיתוח", "location": {"city": "תל אביב", "country": "Israel"}},
+        {**JR_JOB, "id": "j2", "department": "מכירות", "location": "חיפה, ישראל", "description": "<div>Sell.</div><div>Travel.</div>"},
+        {**JR_JOB, "id": "j3", "status": "published", "jobStatus": "closed", "title": "Closed Role"},
+    ]
+    with JusRecruit(jobs=jobs, rate=None) as emu:
+        root = make_site(
+            f"""
+            [site]
+            title = "Careers at Acme"
+            url = "https://careers.acme.example"
+
+            [[sources]]
+            type = "jusrecruit"
+            api_url = "{emu.api_url}"
+            retries = 0
+            """
+        )
+        env = {"JUSRECRUIT_API_KEY": JUSRECRUIT_KEY, "SOURCE_DATE_EPOCH": "1793534400"}
+        report = build_site(load_config(root / "careers.toml"), BuildOptions(env=env, sleep=lambda s: None))
+    public = root / "public"
+    assert check_site(public) == [] and report.warnings == []
+    assert sorted(p.parent.name for p in public.glob("jobs/*/index.html")) == ["backend-engineer-j1", "backend-engineer-j2"]
+    teams = sorted(p.parent.name for p in public.glob("departments/*/index.html"))
+    offices = sorted(p.parent.name for p in public.glob("offices/*/index.html"))
+    assert len(teams) == 2 and all(t.startswith("department-") for t in teams)
+    assert len(offices) == 2 and all(o.startswith("office-") for o in offices)
