@@ -6,13 +6,16 @@ long string, RTL text, HTML in a text field, numbers written as strings, enum va
 case or unknown, timestamps in every shape, countries by code or by name, nested objects
 replaced by strings, lists with null items, duplicate ids. The same data goes through the pure
 `parse_*` functions (many examples) and through the real fetch path against the emulators
-(fewer examples). Whatever the data, a source either returns jobs that hold every rule below or
-raises a one-line SourceError; it never raises anything else.
+(fewer examples). Every single-field change is also swept deterministically (`single_changes`),
+and each payload that once broke a source is kept as a plain example at the end. Whatever the
+data, a source either returns jobs that hold every rule below or raises a one-line SourceError;
+it never raises anything else.
 
 What a JobPosting may still lack (`ALLOWED_GAPS`): only what the vendor did not give at all -
 a description, a location, a country, the countries of a remote job - and each such gap is
-announced by a warning naming the job (or its office). The check's "description must not be the
-same as the title" is the data's own fault too. Any other problem of `check_job_posting` fails.
+announced by a warning naming the job (or its office). Without a description the check also says
+it "needs paragraph breaks"; "description must not be the same as the title" is the data's own
+fault too (and warned about). Any other problem of `check_job_posting` fails the test.
 
 The examples are derandomized (a fixed seed per test), so CI runs the same cases every time.
 """
