@@ -421,7 +421,7 @@ def _summary(body: Any, clean: Callable[[str], str]) -> str:
         for key in ("error_description", "message", "error", "detail"):
             value = body.get(key)
             if isinstance(value, str) and value.strip():
-                return f": {clean(value.strip())[:200]}"
+                return f": {' '.join(clean(value).split())[:200]}"  # one line, whatever the server wrote
     if isinstance(body, str) and body.strip() and len(body) < 200 and "<" not in body:
-        return f": {clean(body.strip())}"
+        return f": {' '.join(clean(body).split())}"
     return ""

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
 import nh3
 import pycountry
+from babel import Locale
 from markdown_it import MarkdownIt
+
+from .model import slugify
 
 # Tags a job description may keep; everything else (script, style, iframe, form...) is removed
 # with its content or unwrapped, and so are event handlers and javascript: URLs.
@@ -68,28 +74,66 @@ def plain_text(html: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-_COUNTRY_ALIASES = {"UK": "GB", "EL": "GR", "USA": "US", "UAE": "AE", "ENGLAND": "GB", "SCOTLAND": "GB", "WALES": "GB"}
+# Names pycountry does not know: old or common English names, and the home nations of the UK.
+_COUNTRY_ALIASES = {
+    "UK": "GB", "EL": "GR", "USA": "US", "UAE": "AE", "ENGLAND": "GB", "SCOTLAND": "GB", "WALES": "GB", "NORTHERN IRELAND": "GB",
+    "GREAT BRITAIN": "GB", "TURKEY": "TR", "IVORY COAST": "CI", "BURMA": "MM", "SWAZILAND": "SZ", "HOLLAND": "NL", "CZECHIA": "CZ",
+    "SOUTH KOREA": "KR", "NORTH KOREA": "KP", "RUSSIA": "RU", "VATICAN": "VA", "MACAU": "MO",
+}  # fmt: skip
+# Country names in these languages ("Deutschland", "España", "ישראל") are read too (CLDR, through babel).
+_NAME_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "sv", "da", "nb", "fi", "cs", "sk", "he", "ar", "tr", "ru", "ja", "zh")
+
+
+def _fold(text: str) -> str:
+    """Return `text` case- and accent-insensitive ("España" and "espana" meet)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for language in _NAME_LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            # Regions ("150"), groupings ("EU") and codes pycountry lacks ("XK") are not countries here.
+            if len(code) == 2 and code.isalpha() and pycountry.countries.get(alpha_2=code):
+                names.setdefault(_fold(name), code)
+    return names
 
 
 def country_code(value: Any) -> str | None:
-    """Return the ISO 3166-1 alpha-2 code for a code or an English country name, or None."""
+    """Return the ISO 3166-1 alpha-2 code for a code or a country name (English or local), or None."""
     if not isinstance(value, str) or not value.strip():
         return None
-    text = value.strip()
-    upper = text.upper()
-    if upper in _COUNTRY_ALIASES:
-        return _COUNTRY_ALIASES[upper]
-    if len(upper) == 2:
-        return upper if pycountry.countries.get(alpha_2=upper) else None
-    try:
-        return str(pycountry.countries.lookup(text).alpha_2)
-    except LookupError:
-        pass
+    return _country_code(" ".join(value.split()))
+
+
+@lru_cache(maxsize=1024)
+def _country_code(text: str) -> str | None:
+    exact = country_from_name(text)
+    if exact or len(text) <= 3:
+        return exact
     try:
         matches = pycountry.countries.search_fuzzy(text)
     except LookupError:
         return None
     return str(matches[0].alpha_2) if len(matches) == 1 else None
+
+
+@lru_cache(maxsize=1024)
+def country_from_name(text: str) -> str | None:
+    """Return the alpha-2 code when `text` is exactly a country's code or name (no fuzzy matching)."""
+    upper = text.strip().upper()
+    if not upper:
+        return None
+    if upper in _COUNTRY_ALIASES:
+        return _COUNTRY_ALIASES[upper]
+    if len(upper) == 2:
+        return upper if upper.isascii() and pycountry.countries.get(alpha_2=upper) else None
+    try:
+        return str(pycountry.countries.lookup(text.strip()).alpha_2)
+    except LookupError:
+        return _country_names().get(_fold(text))
 
 
 def currency_code(value: Any) -> str | None:
@@ -125,12 +169,19 @@ def employment_from_text(value: Any) -> str | None:
 
 
 def parse_number(value: Any) -> float | None:
-    """Read a salary amount given as a number or a string ("45000", "45 000", "45,000.50")."""
+    """Read a salary amount given as a number or a string ("45000", "45 000", "45,000.50").
+
+    Only finite, non-negative amounts are numbers here: NaN, infinity (JSON parsers accept both)
+    and negative values are None.
+    """
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float
+            return None
+    elif isinstance(value, str):
         text = re.sub(r"[\s\u00a0\u202f]", "", value)
         if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", text):
             text = text.replace(",", "")
@@ -142,38 +193,29 @@ def parse_number(value: Any) -> float | None:
             number = float(text)
         except ValueError:
             return None
-        return number if number >= 0 else None
-    return None
+    else:
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
 
 
 def iso_datetime(value: Any) -> str | None:
     """Return an ISO 8601 timestamp with offset (seconds precision) or a plain YYYY-MM-DD.
 
     A timestamp without an offset is taken as UTC; milliseconds are dropped (Google accepts
-    both, and some validators reject fractions).
+    both, and some validators reject fractions). An offset with seconds ("+05:30:15") is no
+    ISO 8601 offset, so such a time is given in UTC. Anything unreadable is None.
     """
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        return value.isoformat()
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = value / 1000 if value > 1e11 else value
-        moment = datetime.fromtimestamp(seconds, tz=UTC)
-    elif isinstance(value, str) and value.strip():
-        text = value.strip()
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            try:
-                return date.fromisoformat(text).isoformat()
-            except ValueError:
-                return None
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            return None
-    else:
+    try:
+        moment = _moment(value)
+    except (ValueError, OverflowError, OSError):  # out of range: year 0, a timestamp beyond time_t
         return None
+    if moment is None or isinstance(moment, str):
+        return moment
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    offset = moment.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        moment = moment.astimezone(UTC)
     return moment.replace(microsecond=0).isoformat()
 
 
@@ -193,6 +235,25 @@ def instant(value: str) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+def _moment(value: Any) -> datetime | str | None:
+    """Return the datetime `value` names, a plain date as its ISO string, or None."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = value / 1000 if value > 1e11 else value
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            return date.fromisoformat(text).isoformat()
+        if re.fullmatch(r"[0-9]{9,13}", text):  # a Unix time in seconds or milliseconds, sent as a string
+            return _moment(int(text))
+        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    return None
+
+
 def first(mapping: dict[str, Any], *keys: str) -> Any:
     """Return the value of the first key present with a non-empty value."""
     for key in keys:
@@ -200,3 +261,13 @@ def first(mapping: dict[str, Any], *keys: str) -> Any:
         if value not in (None, "", [], {}):
             return value
     return None
+
+
+def ascii_id(prefix: str, text: str) -> str:
+    """Return `text` when it can make a URL segment, else a stable ASCII id (a Hebrew name has no slug)."""
+    return text if slugify(text) else hashed_id(prefix, text)
+
+
+def hashed_id(prefix: str, text: str) -> str:
+    """Return a stable ASCII id for `text`, e.g. "office-3f9c1a7e5b"."""
+    return f"{prefix}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"

@@ -86,7 +86,10 @@ def test_check_flags_a_page_whose_valid_through_has_passed() -> None:
 
     posting = {"validThrough": "2026-10-31", "datePosted": "2026-10-01"}
     problems = check_job_posting(posting, "p", today=date(2026, 11, 1))
-    assert "p: validThrough 2026-10-31 has passed, but the page still advertises the job; rebuild the site (expired jobs are published as closed)" in problems
+    assert (
+        "p: validThrough 2026-10-31 has passed, but the page still advertises the job; rebuild the site (expired jobs are published as closed)"
+        in problems
+    )
 
 
 def test_building_to_another_folder_never_leaves_stale_pages(make_site) -> None:

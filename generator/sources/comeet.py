@@ -11,7 +11,7 @@ from the positions themselves (../shared/api/comeet.md, "Company, departments, o
 
 from __future__ import annotations
 
-import hashlib
+import math
 import re
 import time
 import warnings
@@ -25,7 +25,18 @@ from ..config import Option
 from ..errors import HttpError, SourceError
 from ..http import RETRY_STATUSES, HttpClient
 from ..model import Department, Image, Job, Office, Organization, Remote, Salary, Section, SourceData, slugify
-from ..normalize import BLOCK_TAG, country_code, currency_code, employment_from_text, iso_datetime, parse_number, plain_text, sanitize_html
+from ..normalize import (
+    BLOCK_TAG,
+    ascii_id,
+    country_code,
+    currency_code,
+    employment_from_text,
+    hashed_id,
+    iso_datetime,
+    parse_number,
+    plain_text,
+    sanitize_html,
+)
 from . import Source
 
 CAREERS_URL = "https://www.comeet.co/careers-api/2.0"
@@ -87,9 +98,12 @@ def parse_office(location: Any) -> Office | None:
         return None
     # Careers calls the key `location_uid`, the Recruiting API `uid` (comeet.md, location object).
     uid = _text(location.get("location_uid")) or _text(location.get("uid"))
+    place = "|".join(part or "" for part in (name, city, country))
     street = " ".join(part for part in (_text(location.get("street_number")), _text(location.get("street_name"))) if part)
     return Office(
-        id=uid or _ascii_id("location", "|".join(part or "" for part in (name, city, country))),
+        # Without a uid the id makes the office's URL when its name has no slug (Hebrew): the city's
+        # slug if it has one, else a stable ASCII id of its own, never just the country code.
+        id=uid or (place if slugify(name) or slugify(city or "") else hashed_id("location", place)),
         name=name,
         street=street or None,
         city=city,
@@ -120,7 +134,8 @@ def parse_salary(salary_range: Any) -> Salary | None:
     low, high = parse_number(salary_range.get("min")), parse_number(salary_range.get("max"))
     if low is not None and high is not None and low > high:
         low, high = high, low
-    if not currency or not unit or (low is None and high is None) or (low == 0 and not high):
+    # A salary of 0 is a form left at its default, never an offer.
+    if not currency or not unit or not any((low, high)):
         return None
     return Salary(currency=currency, unit=unit, min=low, max=high)
 
@@ -128,9 +143,9 @@ def parse_salary(salary_range: Any) -> Salary | None:
 def parse_position(position: dict[str, Any], source: str, offices: dict[str, Office] | None = None) -> Job:
     """Map one position to a Job; raise UnpublishableError when it cannot be published."""
     uid = _text(position.get("uid"))
-    if not uid:
+    if not uid or not uid.isprintable():  # a line break or a control character is no uid
         raise UnpublishableError("a position has no uid")
-    title = _text(position.get("name"))
+    title = " ".join((_text(position.get("name")) or "").split())  # one line: it heads the page and every warning
     if not title:
         raise UnpublishableError(f"position {uid} has no name")
     sections = parse_sections(position.get("details"))
@@ -153,7 +168,7 @@ def parse_position(position: dict[str, Any], source: str, offices: dict[str, Off
         date_posted=updated,  # neither API has a created or published date (comeet.md)
         updated_at=updated,
         sections=sections,
-        department=Department(id=_ascii_id("department", department), name=department) if department else None,
+        department=Department(id=ascii_id("department", department), name=department) if department else None,
         offices=(office,) if office else (),
         employment_types=(kind,) if kind else (),
         employment_label=employment,
@@ -251,10 +266,8 @@ class ComeetSource(Source):
         if values.get("api", "careers") == "careers" and not (values.get("company_uid") or "").strip():
             problems.append('company_uid: required for the Careers API; copy it from Comeet, Settings → Careers Website (e.g. "30.005")')
         url = values.get("api_url")
-        if isinstance(url, str):
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                problems.append(f"api_url: {url!r} is not an absolute http(s) URL")
+        if isinstance(url, str) and not _url(url):
+            problems.append(f"api_url: {url!r} is not an absolute http(s) URL")
         return problems
 
     @property
@@ -302,10 +315,19 @@ class ComeetSource(Source):
         return parse_positions(listed, self.name, "/positions")
 
     def _next_page(self, client: HttpClient, value: Any, base: str, visited: set[str]) -> str | None:
-        if not value:
+        if not value or isinstance(value, str) and not value.strip():
             return None
-        page = str(value)
-        parts, home = urlsplit(page), urlsplit(base)
+        page = value.strip() if isinstance(value, str) else ""
+        try:
+            parts, home = urlsplit(page), urlsplit(base)
+        except ValueError:  # "http://[::1": a broken IPv6 host
+            page = ""
+        if not page:
+            shown = client.redact(" ".join(str(value).split()))[:100]
+            raise SourceError(
+                self.name,
+                f"next_page {shown!r} is not a URL, so the next pages cannot be read; rebuild later, and report it to Comeet if it persists",
+            )
         shown = client.redact(parts.path + (f"?{parts.query}" if parts.query else ""))
         # next_page is an absolute URL (comeet.md, "Recruiting API"); the JWT only ever goes to api_url's host.
         if parts.netloc and (parts.scheme, parts.netloc) != (home.scheme, home.netloc):
@@ -381,10 +403,15 @@ class ComeetSource(Source):
 
 
 def _order(value: Any) -> float:
-    if isinstance(value, bool):
-        return float("inf")
-    number = parse_number(value)
-    return number if number is not None else float("inf")
+    """Return a sort key for `order`: a number (negative ones too), else last."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            return math.inf
+        return number if not math.isnan(number) else math.inf
+    amount = parse_number(value)
+    return amount if amount is not None else math.inf
 
 
 def _text(value: Any) -> str | None:
@@ -403,15 +430,11 @@ def _url(value: Any) -> str | None:
     text = _text(value)
     if not text:
         return None
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "http://[::1": a broken IPv6 host
+        return None
     return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
-
-
-def _ascii_id(prefix: str, text: str) -> str:
-    """Return `text` when it can make a URL segment, else a stable ASCII id (a Hebrew department name has no slug)."""
-    if slugify(text):
-        return text
-    return f"{prefix}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
 
 
 def _kind(data: Any) -> str:
@@ -427,7 +450,7 @@ def _message(body: Any, clean: Any) -> str:
         for key in ("message", "error_description", "error", "detail"):
             value = body.get(key)
             if isinstance(value, str) and value.strip():
-                return str(clean(value.strip()))[:200]
+                return " ".join(str(clean(value)).split())[:200]  # one line, whatever Comeet wrote
     return ""
 
 

@@ -21,16 +21,26 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
-
-import pycountry
 
 from ..config import Option, SourceConfig
 from ..errors import HttpError, SourceError
 from ..http import HttpClient
 from ..model import Department, Image, Job, Office, Organization, Remote, Salary, Section, SourceData, slugify
-from ..normalize import country_code, currency_code, employment_from_text, html_or_markdown, iso_datetime, parse_number
+from ..normalize import (
+    ascii_id,
+    country_code,
+    country_from_name,
+    currency_code,
+    employment_from_text,
+    hashed_id,
+    html_or_markdown,
+    iso_datetime,
+    parse_number,
+    plain_text,
+)
 from . import FetchContext, Source
 
 log = logging.getLogger(__name__)
@@ -51,6 +61,8 @@ PERIODS = {
     "hour": "HOUR", "hourly": "HOUR", "per hour": "HOUR",
 }  # fmt: skip
 FULLY_REMOTE = {"remote", "fully remote", "full remote", "remote only"}
+PARAGRAPH = re.compile(r"<(p|br|ul|ol|li)\b|\n")
+BLOCK_END = re.compile(r"(</(?:div|h[2-6]|table|blockquote|pre|dl)>)\s*")
 
 
 class ShapeError(ValueError):
@@ -74,8 +86,13 @@ def extract_list(body: Any, resource: str) -> list[Any]:
         for key in (resource, *NESTED_LIST_KEYS):
             if isinstance(data.get(key), list):
                 return data[key]  # type: ignore[no-any-return]
-    keys = ", ".join(sorted(body)) or "none"
+    keys = key_list(body) or "none"
     raise ShapeError(f"no list under data, {resource}, {', '.join(LIST_KEYS)}, data.{resource}, data.items or data.data (top-level keys: {keys})")
+
+
+def key_list(mapping: dict[str, Any]) -> str:
+    """Return the keys of a payload for a message: sorted, each on one line, the whole at most 200 characters."""
+    return ", ".join(" ".join(key.split()) for key in sorted(mapping))[:200]
 
 
 def extract_object(body: Any) -> dict[str, Any]:
@@ -94,20 +111,24 @@ def job_id(item: dict[str, Any]) -> str | None:
         value = item.get(key)
         if isinstance(value, bool):
             continue
-        if isinstance(value, int) or isinstance(value, str) and value.strip():
-            return str(value).strip()
+        text = str(value).strip() if isinstance(value, (int, str)) else ""
+        if text and text.isprintable():  # an id with a line break or a control character is no id
+            return text
     return None
 
 
 def unpublished_reason(item: dict[str, Any]) -> str | None:
-    """Return why a job is not published (its status), or None when it is published."""
-    for key in ("status", "jobStatus"):
-        if item.get(key) is not None:
-            value = str(item[key]).strip().lower()
-            return None if value in PUBLISHED else value or "empty status"
-    if "status" in item or "jobStatus" in item:
+    """Return why a job is not published (its status), or None when it is published.
+
+    Every status field that has a value must say published: a job that is "published" in
+    `status` but "closed" in `jobStatus` is never shown. A null or blank field counts only when
+    no other one has a value; no status field at all is published (mapping.md).
+    """
+    present = [key for key in ("status", "jobStatus") if key in item]
+    values = [str(item[key]).strip().lower()[:40] for key in present if item[key] is not None and str(item[key]).strip()]
+    if present and not values:
         return "empty status"
-    return None  # mapping.md: no status field at all counts as published
+    return next((value for value in values if value not in PUBLISHED), None)
 
 
 def parse_tags(payload: Any) -> tuple[str, ...]:
@@ -120,14 +141,6 @@ def parse_tags(payload: Any) -> tuple[str, ...]:
             name = " ".join(tag.split())
             names.setdefault(name.casefold(), name)
     return tuple(names[key] for key in sorted(names))
-
-
-def _named_country(text: str) -> str | None:
-    """Return the alpha-2 code when `text` itself names a country (not a city inside one)."""
-    try:
-        return str(pycountry.countries.lookup(text).alpha_2)
-    except LookupError:
-        return country_code(text) if len(text) <= 3 else None
 
 
 def parse_location(value: Any, label: str) -> tuple[Office | None, list[str]]:
@@ -148,7 +161,8 @@ def parse_location(value: Any, label: str) -> tuple[Office | None, list[str]]:
     elif isinstance(value, str) and value.strip():
         parts = [p.strip() for p in value.split(",") if p.strip()]
         if len(parts) == 1:
-            country = _named_country(parts[0])
+            # One part is a country only when it names one exactly: "Paris" is a city, not France.
+            country = country_from_name(parts[0])
             office_fields = {"city": None if country else parts[0]}
         else:
             country = country_code(parts[-1])
@@ -166,12 +180,16 @@ def parse_location(value: Any, label: str) -> tuple[Office | None, list[str]]:
     elif not country:
         warnings.append(f"{label}: location {name!r} names no country; its JobPosting has no addressCountry (add the country in JusRecruit)")
     identity = " ".join(v for v in (*office_fields.values(), country) if v)
-    return Office(id=slugify(identity) or identity, name=name, country=country, **office_fields), warnings
+    # The id makes the URL of an office whose name has no slug: a city written in Hebrew or
+    # Arabic gets a stable ASCII one of its own, not the slug of its country code.
+    readable = slugify(name) or slugify(" ".join(v for v in office_fields.values() if v))
+    office_id = slugify(identity) if readable else hashed_id("office", identity)
+    return Office(id=office_id or identity, name=name, country=country, **office_fields), warnings
 
 
 def parse_remote(item: dict[str, Any]) -> Remote:
     """Return FULL for `remote`/`isRemote` true or workplaceType remote, HYBRID for hybrid."""
-    if item.get("remote") is True or item.get("isRemote") is True:
+    if any(item.get(key) is True or str(item.get(key)).strip().lower() == "true" for key in ("remote", "isRemote")):
         return Remote.FULL
     kind = item.get("workplaceType")
     words = re.sub(r"[^a-z]+", " ", kind.lower()).strip() if isinstance(kind, str) else ""
@@ -187,7 +205,7 @@ def parse_salary(value: Any, label: str) -> tuple[Salary | None, list[str]]:
     if not isinstance(value, dict):
         return None, []
     low, high = parse_number(value.get("min")), parse_number(value.get("max"))
-    if low is None and high is None:
+    if not any((low, high)):  # nothing, or 0: a form left at its default is no offer
         return None, []
     currency = currency_code(value.get("currency"))
     period = value.get("period")
@@ -212,13 +230,15 @@ def parse_department(value: Any) -> Department | None:
     if not isinstance(value, str) or not value.strip():
         return None
     name = " ".join(value.split())
-    return Department(id=slugify(name) or name, name=name)
+    return Department(id=slugify(name) or ascii_id("department", name), name=name)
 
 
 def parse_job(item: dict[str, Any], source: str) -> tuple[Job | None, list[str]]:
     """Map one job (list summary merged with its detail and tags) to a Job; None when it cannot be shown."""
-    identifier = job_id(item) or "?"
-    title = next((item[k].strip() for k in ("title", "name") if isinstance(item.get(k), str) and item[k].strip()), None)
+    identifier = job_id(item)
+    if identifier is None:
+        return None, ["a job has no id, _id or jobId; left out"]
+    title = next((" ".join(item[k].split()) for k in ("title", "name") if isinstance(item.get(k), str) and item[k].strip()), None)
     if title is None:
         return None, [f"job {identifier} has no title; left out (give it a title in JusRecruit)"]
     label = f"job {identifier} ({title})"
@@ -227,12 +247,24 @@ def parse_job(item: dict[str, Any], source: str) -> tuple[Job | None, list[str]]
         return None, [f"{label} has no readable publishedAt or createdAt date; left out (publish it again in JusRecruit)"]
     warnings: list[str] = []
     html = html_or_markdown(item.get("description")) if isinstance(item.get("description"), str) else ""
-    if not html:
+    text = plain_text(html)
+    if not text:  # "<p></p>" or a lone <script> is no description either
+        html = ""
         warnings.append(f"{label} has no description; Google will not list it (write one in JusRecruit)")
+    elif text == title:
+        warnings.append(f"{label}: its description only repeats the title; Google will not list it (write a real one in JusRecruit)")
+    if text and not PARAGRAPH.search(html):
+        # Google wants paragraph breaks: block tags end a line, inline text becomes a paragraph.
+        html = BLOCK_END.sub("\\1\n", html) if BLOCK_END.search(html) else f"<p>{html}</p>"
     closing = next((item[k] for k in ("expiresAt", "closingDate") if item.get(k) not in (None, "")), None)
     valid_through = iso_datetime(closing)
     if closing is not None and valid_through is None:
-        warnings.append(f"{label}: closing date {closing!r} is not a date; left out of the page (fix the closing date in JusRecruit)")
+        warnings.append(f"{label}: closing date {closing!r:.100} is not a date; left out of the page (fix the closing date in JusRecruit)")
+    elif valid_through is not None and _before(valid_through, posted):
+        warnings.append(
+            f"{label}: closing date {valid_through} is before its publication date {posted}; left out of the page (fix the closing date in JusRecruit)"
+        )
+        valid_through = None
     office, office_warnings = parse_location(item.get("location"), label)
     salary, salary_warnings = parse_salary(item.get("salary"), label)
     warnings += office_warnings + salary_warnings
@@ -241,6 +273,8 @@ def parse_job(item: dict[str, Any], source: str) -> tuple[Job | None, list[str]]
         warnings.append(
             f"{label} is fully remote but names no country applicants may live in; its JobPosting lacks applicantLocationRequirements (add the job's country in JusRecruit)"
         )
+    elif office is None and remote is not Remote.FULL:
+        warnings.append(f"{label} has no location; its JobPosting lacks the jobLocation Google requires (set the job's location in JusRecruit)")
     wording = next((item[k].strip() for k in ("employmentType", "jobType") if isinstance(item.get(k), str) and item[k].strip()), None)
     kind = employment_from_text(wording)
     job = Job(
@@ -260,6 +294,21 @@ def parse_job(item: dict[str, Any], source: str) -> tuple[Job | None, list[str]]
         tags=parse_tags(item["tags"]) if isinstance(item.get("tags"), list) else (),
     )
     return job, warnings
+
+
+def _before(later: str, earlier: str) -> bool:
+    """Return whether timestamp `later` comes before `earlier`, read both as UTC and as local times.
+
+    A plain date counts as its midnight: a job closing on the day it opens has no valid range.
+    """
+
+    def moments(value: str) -> tuple[datetime, datetime]:
+        moment = datetime.fromisoformat(value)
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return aware, moment.replace(tzinfo=None)
+
+    (later_utc, later_local), (earlier_utc, earlier_local) = moments(later), moments(earlier)
+    return later_utc < earlier_utc or later_local < earlier_local
 
 
 def parse_company(body: Any) -> Organization:
@@ -344,7 +393,10 @@ class JusRecruitSource(Source):
     @classmethod
     def validate(cls, values: dict[str, Any]) -> list[str]:
         problems = []
-        url = urlsplit(values.get("api_url") or "")
+        try:
+            url = urlsplit(values.get("api_url") or "")
+        except ValueError:  # "http://[::1": a broken IPv6 host
+            url = urlsplit("")
         if url.scheme not in ("http", "https") or not url.netloc:
             problems.append(f"api_url: {values.get('api_url')!r} is not an absolute http(s) URL, e.g. {DEFAULT_API_URL}")
         size = values.get("page_size")
@@ -417,7 +469,7 @@ class JusRecruitSource(Source):
                 identifier = job_id(item) if isinstance(item, dict) else None
                 if identifier is None:
                     warnings.append(
-                        f"a job in GET {self.api_path}/jobs has no id, _id or jobId; left out (keys: {', '.join(sorted(item)) if isinstance(item, dict) else type(item).__name__})"
+                        f"a job in GET {self.api_path}/jobs has no id, _id or jobId; left out (keys: {key_list(item) if isinstance(item, dict) else type(item).__name__})"
                     )
                 elif identifier not in found:
                     found[identifier] = item
@@ -434,14 +486,20 @@ class JusRecruitSource(Source):
                 )
             page += 1
             if info.next:
-                target = urljoin(f"{client.base_url}/jobs", info.next)
-                if urlsplit(target).netloc == base.netloc:
+                try:
+                    target = urljoin(f"{client.base_url}/jobs", info.next)
+                    host = urlsplit(target).netloc
+                except ValueError:  # "http://[::1": a broken IPv6 host
+                    warnings.append(
+                        f"GET {self.api_path}/jobs gave a next link that is not a URL ({info.next[:100]!r}); asked for page {page} instead"
+                    )
+                    url, params = "jobs", {"page": page, "limit": limit}
+                    continue
+                if host == base.netloc:
                     url, params = target, {}
                     continue
                 # Following it would send the API key to another host.
-                warnings.append(
-                    f"GET {self.api_path}/jobs gave a next link to another host ({urlsplit(target).netloc}); not followed, asked for page {page} instead"
-                )
+                warnings.append(f"GET {self.api_path}/jobs gave a next link to another host ({host}); not followed, asked for page {page} instead")
                 url = "jobs"
             params = {"page": page, "limit": limit}
         return list(found.items()), warnings
@@ -504,7 +562,8 @@ class JusRecruitSource(Source):
             raise SourceError(
                 self.name, f"GET {self.api_path}/{path} returned {exc}; check that api_url points at the JusRecruit Integration API"
             ) from None
-        merged = {**summary, **detail}
+        # The list's id names the job everywhere (its URL, its memo), whatever id keys the detail uses.
+        merged = {**{k: v for k, v in {**summary, **detail}.items() if k not in ID_KEYS}, "id": identifier}
         reason = unpublished_reason(merged)
         if reason:
             return Outcome(memo={"updatedAt": updated, "dropped": reason}, dropped=reason)

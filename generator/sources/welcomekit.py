@@ -23,8 +23,8 @@ from urllib.parse import quote, urlsplit
 from ..config import Option
 from ..errors import HttpError, SourceError
 from ..http import RETRY_STATUSES, HttpClient, Response
-from ..model import Department, Image, Job, Office, Organization, Remote, Salary, Section, SourceData
-from ..normalize import country_code, currency_code, html_or_markdown, iso_datetime, markdown_to_html, parse_number
+from ..model import Department, Image, Job, Office, Organization, Remote, Salary, Section, SourceData, slugify
+from ..normalize import country_code, currency_code, hashed_id, html_or_markdown, iso_datetime, markdown_to_html, parse_number, plain_text
 from . import Source
 
 log = logging.getLogger(__name__)
@@ -177,10 +177,8 @@ class WelcomeKitSource(Source):
             for item in sorted({i for i in texts if texts.count(i) > 1}):
                 problems.append(f"organization_references: {item!r} is listed twice")
         api_url = values.get("api_url")
-        if isinstance(api_url, str):
-            parts = urlsplit(api_url)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                problems.append(f"api_url: {api_url!r} is not an http(s) URL; the default is {API_URL}")
+        if isinstance(api_url, str) and not safe_url(api_url):
+            problems.append(f"api_url: {api_url!r} is not an http(s) URL; the default is {API_URL}")
         token_env = values.get("token_env")
         if isinstance(token_env, str) and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token_env):
             problems.append(f"token_env: {token_env!r} is not an environment variable name such as WK_API_KEY")
@@ -310,11 +308,11 @@ class WelcomeKitSource(Source):
     def _explain(self, exc: HttpError, scope: str, reference: str, redact: Callable[[str], str]) -> HttpError:
         """Turn a failed request into one line that says what to do (welcomekit.md, "Rate limits and errors")."""
         body = exc.body if isinstance(exc.body, dict) else {}
-        code = body.get("error") if isinstance(body.get("error"), str) else ""
-        detail = body.get("error_description") if isinstance(body.get("error_description"), str) else ""
+        code = body["error"] if isinstance(body.get("error"), str) else ""
+        detail = body["error_description"] if isinstance(body.get("error_description"), str) else ""
         # The vendor's words are shown, but never a token it might echo.
         detail = redact(" ".join(detail.split())[:200])
-        code = redact(code[:50])
+        code = redact(" ".join(code.split())[:50])
         said = f" {code}" if code else ""
         answered = f"GET {exc.path} answered HTTP {exc.status}{said}"
         status = exc.status
@@ -438,7 +436,10 @@ def safe_url(value: Any, *, mailto: bool = False) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "http://[::1": a broken IPv6 host
+        return None
     if parts.scheme in ("http", "https") and parts.netloc:
         return text
     if mailto and parts.scheme == "mailto" and parts.path:
@@ -492,21 +493,22 @@ def parse_offices(items: Iterable[Any], prefix: str, warnings: list[str]) -> dic
 
 def parse_office(payload: Mapping[str, Any], prefix: str = "") -> Office | None:
     """Map an office; address and zip_code are optional in Welcome Kit, city and country_code are not."""
-    identity = payload.get("id")
+    identity = _text(payload.get("id"))
     city = _text(payload.get("city"))
     name = _text(payload.get("name")) or city
-    if identity is None or identity == "":
-        if not (city or payload.get("country_code")):
+    if identity is None:
+        if not (city or _text(payload.get("country_code"))):
             return None
         # An inline office of the new `offices` input ({"city": "Paris", "country_code": "fr"}) has no id.
-        identity = "-".join(p for p in (city, _text(payload.get("country_code"))) if p).lower()
-    zip_code = payload.get("zip_code")
+        place = "-".join(p for p in (city, _text(payload.get("country_code"))) if p).lower()
+        # The id makes the URL of an office whose city has no slug (Hebrew): its own, not the country code's.
+        identity = hashed_id("office", place) if city and not slugify(city) else place
     return Office(
         id=f"{prefix}{identity}",
         name=name or str(identity),
         street=_text(payload.get("address")),
         city=city,
-        postal_code=str(zip_code).strip() if zip_code not in (None, "") else None,
+        postal_code=_text(payload.get("zip_code")),
         country=country_code(payload.get("country_code")),
     )
 
@@ -522,8 +524,8 @@ def parse_departments(items: Iterable[Any], prefix: str) -> dict[str, Department
 
 def parse_department(payload: Mapping[str, Any], prefix: str = "") -> Department | None:
     """Map a department; its description's format is undocumented, so it is sanitized either way."""
-    identity, name = payload.get("id"), _text(payload.get("name"))
-    if identity in (None, "") or not name:
+    identity, name = _text(payload.get("id")), _text(payload.get("name"))
+    if identity is None or not name:
         return None
     return Department(id=f"{prefix}{identity}", name=name, description=html_or_markdown(_text(payload.get("description"))))
 
@@ -532,10 +534,11 @@ def parse_salary(payload: Any) -> Salary | None:
     """Map `salary`: amounts are strings or numbers; period none (or an unknown one) means no salary."""
     if not isinstance(payload, dict):
         return None
-    unit = SALARY_PERIODS.get(str(payload.get("period") or "").lower())
+    unit = SALARY_PERIODS.get(str(payload.get("period") or "").strip().lower())
     currency = currency_code(payload.get("currency"))
     low, high = parse_number(payload.get("min")), parse_number(payload.get("max"))
-    if unit is None or currency is None or (low is None and high is None):
+    # A salary of 0 is a form left at its default, never an offer.
+    if unit is None or currency is None or not any((low, high)):
         return None
     if low is not None and high is not None and low > high:
         low, high = high, low
@@ -554,7 +557,7 @@ def parse_contract(value: Any, language: str | None) -> tuple[tuple[str, ...], s
     """Return (employment types, Welcome Kit's label, whether the value is unknown) for contract_type."""
     if not isinstance(value, str) or not value.strip():
         return (), None, False
-    code = value.strip().upper()
+    code = re.sub(r"[\s-]+", "_", value.strip().upper())
     kind = EMPLOYMENT.get(code, "OTHER")
     labels = CONTRACT_LABELS.get(_base(language), CONTRACT_LABELS["en"])
     known = code in CONTRACT_LABELS["en"]
@@ -588,7 +591,7 @@ def parse_sections(payload: Mapping[str, Any], language: str | None) -> tuple[Se
     sections = []
     for key, title in zip(("description", "profile", "recruitment_process"), titles, strict=True):
         html = html_or_markdown(_text(payload.get(key)))
-        if html:
+        if plain_text(html):  # "<p></p>" or a lone <script> is no description
             sections.append(Section(title=title, html=html))
     return tuple(sections)
 
@@ -599,16 +602,19 @@ def job_offices(payload: Mapping[str, Any], offices: Mapping[str, Office], prefi
     entries = payload.get("offices")
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict):
-            known = offices.get(f"{prefix}{entry.get('id')}") if entry.get("id") is not None else None
-            office = known or parse_office(entry, prefix)
+            known = offices.get(f"{prefix}{_text(entry.get('id'))}")
+            # An {id} ref to an office /offices did not list is no place: only an inline office
+            # that says where it is ({"city": "Paris", "country_code": "fr"}) stands on its own.
+            inline = _text(entry.get("city")) or _text(entry.get("country_code"))
+            office = known or (parse_office(entry, prefix) if inline else None)
         elif isinstance(entry, (int, str)):
-            office = offices.get(f"{prefix}{entry}")
+            office = offices.get(f"{prefix}{_text(entry)}")
         else:
             office = None
         if office is not None:
             found.setdefault(office.id, office)
-    if not found and payload.get("office_id") is not None:
-        office = offices.get(f"{prefix}{payload['office_id']}")
+    if not found and _text(payload.get("office_id")):
+        office = offices.get(f"{prefix}{_text(payload.get('office_id'))}")
         if office is not None:
             found[office.id] = office
     return tuple(found.values())
@@ -627,8 +633,11 @@ def parse_job(
     """Map one published job; return None (with a warning) when it lacks a reference, name or date."""
     warnings = warnings if warnings is not None else []
     reference, title = _text(payload.get("reference")), _text(payload.get("name"))
+    if reference and not reference.isprintable():  # a line break or a control character: no reference
+        reference = None
     if not reference or not title:
-        warnings.append(f"a job without {'reference' if not reference else 'name'} was skipped ({reference or title or 'no reference, no name'})")
+        named = " ".join((reference or title or "no reference, no name").split())
+        warnings.append(f"a job without {'reference' if not reference else 'name'} was skipped ({named})")
         return None
     where = f"job {reference} {title!r}"
     posted = iso_datetime(payload.get("published_at")) or iso_datetime(payload.get("created_at"))
@@ -655,9 +664,14 @@ def parse_job(
         )
     elif remote is Remote.FULL and not any(o.country for o in places):
         warnings.append(f"{where}: fully remote without an office, so Google cannot tell where applicants may live; give it an office in Welcome Kit")
+    for office in places:
+        if office.country is None:
+            warnings.append(
+                f"{where}: office {office.name!r} has no valid country_code, so its JobPosting lacks the addressCountry Google requires; set it in Welcome Kit"
+            )
     if payload.get("apply_url") and not safe_url(payload.get("apply_url")):
         warnings.append(f"{where}: apply_url {payload['apply_url']!r} is not an http(s) URL and was left out")
-    department_id = payload.get("department_id")
+    department_id = _text(payload.get("department_id"))
     return Job(
         source=source,
         id=reference,
@@ -699,7 +713,7 @@ def parse_organization(payload: Mapping[str, Any], images: Iterable[Any] = (), l
     logo = safe_url(payload.get("logo_url"))
     covers = payload.get("i18n_covers") if isinstance(payload.get("i18n_covers"), dict) else {}
     cover_candidates = [payload.get("cover_url"), *(covers.get(_base(lang)) for lang in languages)]
-    cover_candidates += [covers.get(payload.get("default_language") or ""), *covers.values()]
+    cover_candidates += [covers.get(_text(payload.get("default_language")) or ""), *covers.values()]
     cover = next((u for u in map(safe_url, cover_candidates) if u), None)
     return Organization(
         name=name,
@@ -738,14 +752,14 @@ def social_links(payload: Mapping[str, Any]) -> tuple[str, ...]:
         handle = _text(payload.get(key))
         if not handle:
             continue
-        if urlsplit(handle).scheme:
+        if re.match(r"[a-z][a-z0-9+.-]*:", handle, re.IGNORECASE):
             url = safe_url(handle)
         elif key == "media_linkedin" and handle.lstrip("/").startswith(LINKEDIN_PATHS):
             url = f"https://www.linkedin.com/{quote(handle.strip('/'), safe='/._-')}"
         else:
             keep_at = key == "media_youtube" and handle.startswith("@")
             cleaned = handle.strip("/") if keep_at else handle.lstrip("@").strip("/")
-            url = template.format(quote(cleaned, safe="/._-@"))
+            url = template.format(quote(cleaned, safe="/._-@")) if cleaned.strip("@") else None
         if url and url not in links:
             links.append(url)
     return tuple(links)

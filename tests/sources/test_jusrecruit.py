@@ -795,7 +795,7 @@ def test_build_from_the_emulator_passes_the_check(make_site: Any, caplog: pytest
     pages = sorted(p.relative_to(output).as_posix() for p in output.glob("jobs/*/index.html"))
     assert pages == ["jobs/engineer-1-job-1/index.html", "jobs/engineer-3-job-3/index.html", "jobs/remote-sre-job-2/index.html"]
     job_page = (output / "jobs/engineer-1-job-1/index.html").read_text(encoding="utf-8")
-    assert '<ul class="tags"' in job_page and '/tags/backend/">Backend</a>' in job_page and '/tags/python/">Python</a>' in job_page
+    assert '<ul class="tags"' in job_page and '<a href="/tags/backend/">Backend</a>' in job_page and '<a href="/tags/python/">Python</a>' in job_page
     python = (output / "tags/python/index.html").read_text(encoding="utf-8")
     assert "Engineer 1" in python and "Remote SRE" in python and "Engineer 3" not in python
     assert (output / "tags/backend/index.html").is_file()
