@@ -291,7 +291,7 @@ def drop_expired(jobs: list[Job], now: datetime, report: BuildReport) -> list[Jo
     """Leave out jobs whose validThrough has passed: they close like jobs that left their source."""
     kept = []
     for job in jobs:
-        end = job.valid_through
+        end = job.valid_through or ""
         expired = False
         if end:
             if "T" in end:

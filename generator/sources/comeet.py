@@ -59,9 +59,9 @@ def parse_sections(details: Any) -> tuple[Section, ...]:
         return ()
     rows = [d for d in details if isinstance(d, dict)]
     # The order of `details` in the payload is not guaranteed; `order` is.
-    rows = sorted(enumerate(rows), key=lambda pair: (_order(pair[1].get("order")), pair[0]))
+    ordered = sorted(enumerate(rows), key=lambda pair: (_order(pair[1].get("order")), pair[0]))
     sections = []
-    for _, row in rows:
+    for _, row in ordered:
         value = row.get("value")
         html = sanitize_html(value) if isinstance(value, str) else ""
         if not plain_text(html):

@@ -184,7 +184,18 @@ def parse_location(value: Any, label: str) -> tuple[Office | None, list[str]]:
     # Arabic gets a stable ASCII one of its own, not the slug of its country code.
     readable = slugify(name) or slugify(" ".join(v for v in office_fields.values() if v))
     office_id = slugify(identity) if readable else hashed_id("office", identity)
-    return Office(id=office_id or identity, name=name, country=country, **office_fields), warnings
+    return (
+        Office(
+            id=office_id or identity,
+            name=name,
+            country=country,
+            street=office_fields.get("street"),
+            city=office_fields.get("city"),
+            region=office_fields.get("region"),
+            postal_code=office_fields.get("postal_code"),
+        ),
+        warnings,
+    )
 
 
 def parse_remote(item: dict[str, Any]) -> Remote:
@@ -338,6 +349,17 @@ class PageInfo:
     has_next: bool | None = None  # None: the page does not say
 
 
+def stated_total(body: Any) -> int | None:
+    """Return the number of jobs a list page announces (`total`, top level, `meta` or `pagination`)."""
+    if not isinstance(body, dict):
+        return None
+    for place in [body] + [body[k] for k in ("meta", "pagination") if isinstance(body.get(k), dict)]:
+        total = parse_number(place.get("total"))
+        if total is not None:
+            return int(total)
+    return None
+
+
 def page_info(body: Any, page: int, seen: int, count: int, limit: int | None) -> PageInfo:
     """Read `next`, `hasMore`, `totalPages` or `total` (top level, `meta` or `pagination`), else the page size."""
     places = [body] if isinstance(body, dict) else []
@@ -448,6 +470,7 @@ class JusRecruitSource(Source):
         warnings: list[str] = []
         url, params = "jobs", {"page": 1, "limit": limit}
         page = 1
+        unpaged = False  # asked once without page/limit because the server ignored `page`
         while True:
             try:
                 body = client.get_json(url, params).data
@@ -475,8 +498,23 @@ class JusRecruitSource(Source):
                     found[identifier] = item
                     fresh += 1
             if items and not fresh:
-                log.info("%s: page %d of GET %s/jobs repeated known jobs (the server ignores page); stopping", self.name, page, self.api_path)
-                break
+                # The server ignores `page`. Stop only if it does not announce more jobs than we have:
+                # a list cut short must never be published (closing the jobs that were not read).
+                announced = stated_total(body)
+                if announced is None or len(found) >= announced:
+                    log.info("%s: page %d of GET %s/jobs repeated known jobs (the server ignores page); stopping", self.name, page, self.api_path)
+                    break
+                if not unpaged:
+                    log.info(
+                        "%s: GET %s/jobs ignores page and announced %d jobs; asking once without page/limit", self.name, self.api_path, announced
+                    )
+                    url, params, unpaged = "jobs", {}, True
+                    continue
+                raise SourceError(
+                    self.name,
+                    f"GET {self.api_path}/jobs announced {announced} jobs but returned {len(found)} and ignores page; "
+                    f"the list cannot be read whole, so nothing was published; set page_size = 100 in [[sources]] or report it to JusRecruit",
+                )
             info = page_info(body, page, len(found), len(items), limit if params else None)
             if not items or not info.has_next:
                 break
@@ -488,18 +526,21 @@ class JusRecruitSource(Source):
             if info.next:
                 try:
                     target = urljoin(f"{client.base_url}/jobs", info.next)
-                    host = urlsplit(target).netloc
+                    parts = urlsplit(target)
+                    host = parts.netloc
                 except ValueError:  # "http://[::1": a broken IPv6 host
                     warnings.append(
                         f"GET {self.api_path}/jobs gave a next link that is not a URL ({info.next[:100]!r}); asked for page {page} instead"
                     )
                     url, params = "jobs", {"page": page, "limit": limit}
                     continue
-                if host == base.netloc:
+                if (parts.scheme, host) == (base.scheme, base.netloc):
                     url, params = target, {}
                     continue
-                # Following it would send the API key to another host.
-                warnings.append(f"GET {self.api_path}/jobs gave a next link to another host ({host}); not followed, asked for page {page} instead")
+                # Following it would send the API key to another host, or in clear text.
+                warnings.append(
+                    f"GET {self.api_path}/jobs gave a next link to another host or scheme ({parts.scheme}://{host}); not followed, asked for page {page} instead"
+                )
                 url = "jobs"
             params = {"page": page, "limit": limit}
         return list(found.items()), warnings
@@ -546,10 +587,10 @@ class JusRecruitSource(Source):
         if unchanged and previous is not None:
             warnings = list(memo.get("warnings") or [])
             if memo.get("tags") is False:  # last time the tags could not be read: try them alone
-                tags, ok, tag_warnings = self._tags(client, identifier)
+                tags, ok, retry_warnings = self._tags(client, identifier)
                 if ok:
                     return Outcome(replace(previous, tags=tags), {**memo, "tags": True}, warnings)
-                return Outcome(previous, memo, warnings + tag_warnings)
+                return Outcome(previous, memo, warnings + retry_warnings)
             return Outcome(previous, memo, warnings)
         path = f"jobs/{quote(identifier, safe='')}"
         try:

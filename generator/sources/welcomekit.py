@@ -563,7 +563,7 @@ def parse_contract(value: Any, language: str | None) -> tuple[tuple[str, ...], s
     known = code in CONTRACT_LABELS["en"]
     label = labels.get(code) or CONTRACT_LABELS["en"].get(code) or value.strip()
     if known and _words(label) == GENERIC_CONTRACT_WORDS.get(kind):
-        label = None
+        return (kind,), None, False
     return (kind,), label, not known
 
 
@@ -698,8 +698,8 @@ def parse_image(payload: Any) -> Image | None:
     """Map a gallery image: the "large" size (at most 1200×2000) keeps pages light; alt from its texts."""
     if not isinstance(payload, dict):
         return None
-    file = payload.get("file") if isinstance(payload.get("file"), dict) else {}
-    large = file.get("large") if isinstance(file.get("large"), dict) else {}
+    file: dict[str, Any] = payload["file"] if isinstance(payload.get("file"), dict) else {}
+    large: dict[str, Any] = file["large"] if isinstance(file.get("large"), dict) else {}
     # Only absolute http(s) URLs: images.py reads anything else as a local file.
     url = safe_url(large.get("url")) or safe_url(file.get("url"))
     if url is None:
@@ -711,7 +711,7 @@ def parse_organization(payload: Mapping[str, Any], images: Iterable[Any] = (), l
     """Map the organization: name, website, logo, cover, descriptions per language, social links, gallery."""
     name = _text(payload.get("name")) or ""
     logo = safe_url(payload.get("logo_url"))
-    covers = payload.get("i18n_covers") if isinstance(payload.get("i18n_covers"), dict) else {}
+    covers: dict[str, Any] = payload["i18n_covers"] if isinstance(payload.get("i18n_covers"), dict) else {}
     cover_candidates = [payload.get("cover_url"), *(covers.get(_base(lang)) for lang in languages)]
     cover_candidates += [covers.get(_text(payload.get("default_language")) or ""), *covers.values()]
     cover = next((u for u in map(safe_url, cover_candidates) if u), None)
@@ -731,7 +731,7 @@ def organization_description(payload: Mapping[str, Any], languages: tuple[str, .
 
     The organization description is Markdown (the Slate example: "**Un petit mot sur nous :**").
     """
-    texts = payload.get("i18n_descriptions") if isinstance(payload.get("i18n_descriptions"), dict) else {}
+    texts: dict[str, Any] = payload["i18n_descriptions"] if isinstance(payload.get("i18n_descriptions"), dict) else {}
     described: dict[str, str] = {}
     for language in languages:
         html = markdown_to_html(_text(texts.get(language)) or _text(texts.get(_base(language))))

@@ -166,7 +166,7 @@ def test_next_link_to_another_host_is_not_followed() -> None:
         lists = [r.query.get("page") for r in emu.requests if r.path == f"{BASE}/jobs"]
     assert len(data.jobs) == 5 and lists == ["1", "2"]
     assert data.warnings == [
-        "GET /api/v1/integration/jobs gave a next link to another host (collector.invalid); not followed, asked for page 2 instead"
+        "GET /api/v1/integration/jobs gave a next link to another host or scheme (http://collector.invalid); not followed, asked for page 2 instead"
     ]
 
 
@@ -808,3 +808,49 @@ def test_build_from_the_emulator_passes_the_check(make_site: Any, caplog: pytest
             if file.is_file():
                 assert KEY.encode() not in file.read_bytes(), file
     assert KEY not in caplog.text
+
+
+def ignores_page(emu: JusRecruit, total: int, unpaged_gives: int) -> None:
+    """Make GET /jobs honour `limit` but ignore `page`, announcing `total`; without paging it gives `unpaged_gives` jobs."""
+    every = [{"id": f"job-{i}", "title": f"Engineer {i}", "status": "published"} for i in range(1, total + 1)]
+
+    @emu.route(f"{BASE}/jobs")
+    def listing(request):
+        count = int(request.query["limit"]) if "limit" in request.query else unpaged_gives
+        return 200, {}, {"data": every[:count], "meta": {"total": total}}
+
+
+def test_a_server_that_ignores_page_is_asked_once_without_paging() -> None:
+    with JusRecruit(jobs=jobs(80), rate=None) as emu:
+        ignores_page(emu, total=80, unpaged_gives=80)
+        data = fetch(emu, page_size=50)
+        lists = [dict(r.query) for r in emu.requests if r.path == f"{BASE}/jobs"]
+    assert len(data.jobs) == 80
+    assert lists == [{"page": "1", "limit": "50"}, {"page": "2", "limit": "50"}, {}]
+
+
+def test_a_list_cut_short_by_an_ignored_page_fails_instead_of_closing_jobs() -> None:
+    with JusRecruit(jobs=jobs(80)) as emu:
+        ignores_page(emu, total=80, unpaged_gives=50)
+        message = failure(emu, page_size=50)
+    assert message == (
+        "source jusrecruit: GET /api/v1/integration/jobs announced 80 jobs but returned 50 and ignores page; "
+        "the list cannot be read whole, so nothing was published; set page_size = 100 in [[sources]] or report it to JusRecruit"
+    )
+
+
+def test_a_next_link_in_clear_text_is_not_followed() -> None:
+    with JusRecruit(jobs=jobs(5), paging="short") as emu:
+        plain = emu.url.replace("http://", "https://")  # the source's api_url is http: an https link is another scheme
+
+        @emu.route(f"{BASE}/jobs")
+        def listing(request):
+            page = int(request.query.get("page", 1))
+            items = [{"id": f"job-{i}", "title": f"Engineer {i}"} for i in range((page - 1) * 3 + 1, min(page * 3, 5) + 1)]
+            return 200, {}, {"data": items, "next": f"{plain}{BASE}/jobs?page=2" if page == 1 else None}
+
+        data = fetch(emu, page_size=3)
+    assert len(data.jobs) == 5
+    assert data.warnings == [
+        f"GET /api/v1/integration/jobs gave a next link to another host or scheme (https://{plain.split('://')[1]}); not followed, asked for page 2 instead"
+    ]

@@ -1000,9 +1000,10 @@ def test_jusrecruit_next_link_that_is_not_a_url():
 def test_jusrecruit_site_with_hebrew_teams_and_cities_passes_the_check(make_site: Any) -> None:
     # Hebrew teams had no page of their own (/departments//), two Hebrew cities of one country
     # shared one office page (/offices/il/), and a description of <div>s failed the check.
+    open_until = {"expiresAt": "2026-12-31"}  # the documented example expired in 2025; the build's clock is 2026-11-01
     jobs = [
-        {**JR_JOB, "id": "j1", "department": "פיתוח", "location": {"city": "תל אביב", "country": "Israel"}},
-        {**JR_JOB, "id": "j2", "department": "מכירות", "location": "חיפה, ישראל", "description": "<div>Sell.</div><div>Travel.</div>"},
+        {**JR_JOB, **open_until, "id": "j1", "department": "פיתוח", "location": {"city": "תל אביב", "country": "Israel"}},
+        {**JR_JOB, **open_until, "id": "j2", "department": "מכירות", "location": "חיפה, ישראל", "description": "<div>Sell.</div><div>Travel.</div>"},
         {**JR_JOB, "id": "j3", "status": "published", "jobStatus": "closed", "title": "Closed Role"},
     ]
     with JusRecruit(jobs=jobs, rate=None) as emu:
