@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .normalize import safe_url
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,11 @@ def parse_config(data: dict[str, Any], root: Path) -> Config:
         names[name] = index
         values["name"] = name
         sources.append(SourceConfig(type=kind, name=name, index=index, options=values))
+        api_url = values.get("api_url")
+        if isinstance(api_url, str) and not safe_url(api_url):
+            default = options["api_url"].default if "api_url" in options else None
+            example = f"; the default is {default}" if default else ""
+            problems.append(f"{where}.api_url: {api_url!r} is not an absolute http(s) URL{example}")
         for message in SOURCES[kind].validate(values):
             problems.append(f"{where}.{message}")
 

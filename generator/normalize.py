@@ -9,6 +9,7 @@ import unicodedata
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import nh3
 import pycountry
@@ -217,6 +218,26 @@ def iso_datetime(value: Any) -> str | None:
     if offset is not None and offset.total_seconds() % 60:
         moment = moment.astimezone(UTC)
     return moment.replace(microsecond=0).isoformat()
+
+
+def safe_url(value: Any, *, mailto: bool = False) -> str | None:
+    """Return `value` when it is an absolute http(s) URL (or, if allowed, mailto:), else None.
+
+    The one URL check of the package: a javascript:, relative or broken link is never used.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "http://[::1": a broken IPv6 host
+        return None
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https") and parts.netloc:
+        return text
+    if mailto and scheme == "mailto" and parts.path:
+        return text
+    return None
 
 
 def rfc3339(value: str) -> str:

@@ -35,6 +35,7 @@ from ..normalize import (
     iso_datetime,
     parse_number,
     plain_text,
+    safe_url,
     sanitize_html,
 )
 from . import Source
@@ -160,7 +161,7 @@ def parse_position(position: dict[str, Any], source: str, offices: dict[str, Off
     department = _text(position.get("department"))
     employment = _text(position.get("employment_type"))
     kind = employment_from_text(employment)
-    picture = _url(position.get("picture_url"))
+    picture = safe_url(position.get("picture_url"))
     return Job(
         source=source,
         id=uid,
@@ -175,9 +176,9 @@ def parse_position(position: dict[str, Any], source: str, offices: dict[str, Off
         remote=parse_remote(position.get("workplace_type"), position.get("location")),
         salary=parse_salary(position.get("salary_range")),
         experience_label=_text(position.get("experience_level")),
-        apply_url=_url(position.get("url_active_page"))
-        or _url(position.get("url_recruit_hosted_page"))
-        or _url(position.get("url_comeet_hosted_page")),
+        apply_url=safe_url(position.get("url_active_page"))
+        or safe_url(position.get("url_recruit_hosted_page"))
+        or safe_url(position.get("url_comeet_hosted_page")),
         categories=parse_categories(position.get("categories")),
         image=Image(url=picture) if picture else None,
     )
@@ -265,9 +266,6 @@ class ComeetSource(Source):
         problems = []
         if values.get("api", "careers") == "careers" and not (values.get("company_uid") or "").strip():
             problems.append('company_uid: required for the Careers API; copy it from Comeet, Settings → Careers Website (e.g. "30.005")')
-        url = values.get("api_url")
-        if isinstance(url, str) and not _url(url):
-            problems.append(f"api_url: {url!r} is not an absolute http(s) URL")
         return problems
 
     @property
@@ -423,18 +421,6 @@ def _text(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     return value.strip() or None
-
-
-def _url(value: Any) -> str | None:
-    """Return an absolute http(s) URL, or None (a javascript: or relative link is never followed)."""
-    text = _text(value)
-    if not text:
-        return None
-    try:
-        parts = urlsplit(text)
-    except ValueError:  # "http://[::1": a broken IPv6 host
-        return None
-    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def _kind(data: Any) -> str:

@@ -40,6 +40,7 @@ from ..normalize import (
     iso_datetime,
     parse_number,
     plain_text,
+    safe_url,
 )
 from . import FetchContext, Source
 
@@ -330,13 +331,13 @@ def parse_company(body: Any) -> Organization:
         return next((info[k].strip() for k in keys if isinstance(info.get(k), str) and info[k].strip()), None)
 
     name = text("name") or ""
-    logo = text("logo", "logoUrl")
+    logo = safe_url(text("logo", "logoUrl"))
     website = text("website", "url")
     description = html_or_markdown(text("description"))
     return Organization(
         name=name,
-        url=website if website and website.startswith(("http://", "https://")) else None,
-        logo=Image(url=logo, alt=name) if logo and logo.startswith(("http://", "https://")) else None,
+        url=safe_url(website),
+        logo=Image(url=logo, alt=name) if logo else None,
         description={"": description} if description else {},
     )
 
@@ -415,12 +416,6 @@ class JusRecruitSource(Source):
     @classmethod
     def validate(cls, values: dict[str, Any]) -> list[str]:
         problems = []
-        try:
-            url = urlsplit(values.get("api_url") or "")
-        except ValueError:  # "http://[::1": a broken IPv6 host
-            url = urlsplit("")
-        if url.scheme not in ("http", "https") or not url.netloc:
-            problems.append(f"api_url: {values.get('api_url')!r} is not an absolute http(s) URL, e.g. {DEFAULT_API_URL}")
         size = values.get("page_size")
         if isinstance(size, int) and not 1 <= size <= 100:
             problems.append(f"page_size: {size} must be between 1 and 100")

@@ -17,7 +17,7 @@ from typing import Any
 from ..config import LANGUAGE, Option, hint
 from ..errors import SourceError
 from ..model import EDUCATION_CATEGORIES, EMPLOYMENT_TYPES, SALARY_UNITS, Department, Image, Job, Office, Remote, Salary, Section, SourceData
-from ..normalize import country_code, currency_code, iso_datetime, markdown_to_html
+from ..normalize import country_code, currency_code, iso_datetime, markdown_to_html, safe_url
 from . import Source
 
 FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\r?\n(.*?)\r?\n\+\+\+[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
@@ -212,7 +212,7 @@ class LocalSource(Source):
             # Google needs applicantLocationRequirements on every TELECOMMUTE posting (../shared/jobposting.md).
             raise ValueError(f'{where}: remote = "full" needs remote_countries, the countries applicants may live in, e.g. remote_countries = ["DE"]')
         apply_url = meta.get("apply_url")
-        if apply_url is not None and not (isinstance(apply_url, str) and re.match(r"(https?://|mailto:)\S", apply_url)):
+        if apply_url is not None and not safe_url(apply_url, mailto=True):
             raise ValueError(f"{where}: apply_url {apply_url!r} must be an https:, http: or mailto: link")
         months = meta.get("experience_months")
         if months is not None and (isinstance(months, bool) or not isinstance(months, int) or months < 0):

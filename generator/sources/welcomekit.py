@@ -18,13 +18,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from ..config import Option
 from ..errors import HttpError, SourceError
 from ..http import RETRY_STATUSES, HttpClient, Response
 from ..model import Department, Image, Job, Office, Organization, Remote, Salary, Section, SourceData, slugify
-from ..normalize import country_code, currency_code, hashed_id, html_or_markdown, iso_datetime, markdown_to_html, parse_number, plain_text
+from ..normalize import country_code, currency_code, hashed_id, html_or_markdown, iso_datetime, markdown_to_html, parse_number, plain_text, safe_url
 from . import Source
 
 log = logging.getLogger(__name__)
@@ -176,9 +176,6 @@ class WelcomeKitSource(Source):
             texts = [i for i in several if isinstance(i, str)]
             for item in sorted({i for i in texts if texts.count(i) > 1}):
                 problems.append(f"organization_references: {item!r} is listed twice")
-        api_url = values.get("api_url")
-        if isinstance(api_url, str) and not safe_url(api_url):
-            problems.append(f"api_url: {api_url!r} is not an http(s) URL; the default is {API_URL}")
         token_env = values.get("token_env")
         if isinstance(token_env, str) and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token_env):
             problems.append(f"token_env: {token_env!r} is not an environment variable name such as WK_API_KEY")
@@ -429,22 +426,6 @@ def pick_open_application(candidates: list[tuple[str | None, str | None, str]], 
     if url is None:
         warnings.append(f"the open application job {title!r} has no apply_url; set open_application_url in [[sources]] to offer open applications")
     return url
-
-
-def safe_url(value: Any, *, mailto: bool = False) -> str | None:
-    """Return `value` when it is an absolute http(s) URL (or mailto:), else None: never javascript:."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:  # "http://[::1": a broken IPv6 host
-        return None
-    if parts.scheme in ("http", "https") and parts.netloc:
-        return text
-    if mailto and parts.scheme == "mailto" and parts.path:
-        return text
-    return None
 
 
 def job_websites(payload: Mapping[str, Any]) -> list[tuple[str, str]]:

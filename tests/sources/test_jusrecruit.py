@@ -84,7 +84,7 @@ def test_config_errors_name_the_key(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config(data, tmp_path)
     assert caught.value.problems == [
-        "sources[0].api_url: 'api.example/v1' is not an absolute http(s) URL, e.g. https://api.democruit.com/api/v1/integration",
+        "sources[0].api_url: 'api.example/v1' is not an absolute http(s) URL; the default is https://api.democruit.com/api/v1/integration",
         "sources[0].page_size: 500 must be between 1 and 100",
     ]
 

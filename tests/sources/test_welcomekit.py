@@ -96,7 +96,7 @@ def one(payload: dict[str, Any], offices: dict[str, Office] | None = None, **kwa
         ({"organization_references": ["A", 42]}, 'sources[0].organization_references: 42 is not a reference; write strings such as "Pg4eV6k"'),
         (
             {"organization_reference": "A", "api_url": "ftp://wk"},
-            "sources[0].api_url: 'ftp://wk' is not an http(s) URL; the default is https://www.welcomekit.co/api/v1",
+            "sources[0].api_url: 'ftp://wk' is not an absolute http(s) URL; the default is https://www.welcomekit.co/api/v1",
         ),
         ({"organization_reference": "A", "per_page": 0}, "sources[0].per_page: must be at least 1"),
         (
