@@ -293,11 +293,15 @@ def drop_expired(jobs: list[Job], now: datetime, report: BuildReport) -> list[Jo
     for job in jobs:
         end = job.valid_through or ""
         expired = False
-        if end:
-            if "T" in end:
-                expired = datetime.fromisoformat(end) < now
-            else:
-                expired = end < now.date().isoformat()
+        if end and "T" in end:
+            try:
+                moment = datetime.fromisoformat(end)
+            except ValueError:
+                moment = None
+            if moment is not None:
+                expired = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) < now
+        elif end:
+            expired = end < now.date().isoformat()
         if expired:
             report.warnings.append(f"{job.source}: job {job.id} ({job.title}) expired on {end[:10]}; it is published as closed")
             log.warning(report.warnings[-1])
