@@ -24,7 +24,7 @@ from . import images, lifecycle, notify, pages, snapshot
 from .config import Config
 from .errors import BuildError, ConfigError, GeneratorError, SourceError
 from .http import Stats
-from .model import Image, Job, Organization, Site, SourceData, to_jsonable
+from .model import Image, Job, Organization, Site, SourceData, slugify, to_jsonable
 from .normalize import markdown_to_html
 from .progress import Progress
 from .render import RenderCache, Renderer, render_site
@@ -208,7 +208,20 @@ def merge_site(config: Config, fetched: list[tuple[str, SourceData, dict[str, An
     site.offices = sorted(offices.values(), key=lambda o: o.name.lower())
     site.departments = sorted(departments.values(), key=lambda d: d.name.lower())
     site.pages = pages.load_pages(config)
+    site.jobs = distinct_slugs(site.jobs)
     return site
+
+
+def distinct_slugs(jobs: list[Job]) -> list[Job]:
+    """Give a job whose URL another source's job already has the source's name as a suffix."""
+    taken: set[str] = set()
+    result = []
+    for job in sorted(jobs, key=lambda j: j.key):
+        if job.slug in taken:
+            job = dataclasses.replace(job, slug_suffix=slugify(job.source))
+        taken.add(job.slug)
+        result.append(job)
+    return result
 
 
 def build_site(config: Config, options: BuildOptions | None = None) -> BuildReport:

@@ -159,6 +159,8 @@ class Job:
     remote_countries: tuple[str, ...] = ()
     # Jobs of one source sharing a translation_key are translations of each other (one per language).
     translation_key: str | None = None
+    # Set by the build when two sources have a job with the same title and id (their URLs must differ).
+    slug_suffix: str = ""
 
     @property
     def key(self) -> str:
@@ -168,7 +170,7 @@ class Job:
     @property
     def slug(self) -> str:
         """Return the URL segment: the id keeps it stable when the title changes."""
-        return "-".join(part for part in (slugify(self.title)[:60].strip("-"), slugify(self.id)) if part)
+        return "-".join(part for part in (slugify(self.title)[:60].strip("-"), slugify(self.id), self.slug_suffix) if part)
 
     @property
     def countries(self) -> tuple[str, ...]:

@@ -63,14 +63,9 @@ class Renderer:
         self.job_paths: dict[str, str] = {}
         # (source, translation_key) -> language -> job: what the language switcher links to.
         self.translations: dict[tuple[str, str], dict[str, Job]] = defaultdict(dict)
-        taken: set[str] = set()
         for section in self.sections.values():
             for job in section.jobs:
-                path = f"{section.prefix}/jobs/{job.slug}/"
-                if path in taken:  # two sources with the same id and title: the source name tells them apart
-                    path = f"{section.prefix}/jobs/{job.slug}-{slugify(job.source)}/"
-                taken.add(path)
-                self.job_paths[job.key] = path
+                self.job_paths[job.key] = f"{section.prefix}/jobs/{job.slug}/"
                 if job.translation_key:
                     self.translations[(job.source, job.translation_key)].setdefault(section.language, job)
         self._envs: dict[str, jinja2.Environment] = {}

@@ -383,3 +383,9 @@ def test_two_sources_with_the_same_job_id_and_title_get_two_pages(make_site) -> 
     pages = sorted(p.parent.name for p in (root / "public/jobs").glob("*/index.html"))
     assert pages == ["nurse-planner-1", "nurse-planner-1-paris"]
     assert check_site(root / "public") == []
+    # When the suffixed job closes, its own URL gets the closed page.
+    (root / "paris/planner.md").unlink()
+    build_site(load_config(root / "careers.toml"), BuildOptions())
+    closed = (root / "public/jobs/nurse-planner-1-paris/index.html").read_text(encoding="utf-8")
+    assert "JobPosting" not in closed and 'content="noindex"' in closed
+    assert "JobPosting" in (root / "public/jobs/nurse-planner-1/index.html").read_text(encoding="utf-8")
