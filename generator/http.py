@@ -10,7 +10,6 @@ import email.utils
 import hashlib
 import json
 import logging
-import os
 import random
 import re
 import threading
@@ -28,6 +27,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 
 from . import __version__
 from .errors import HttpError
+from .snapshot import write_atomic
 
 log = logging.getLogger(__name__)
 # httpx and httpcore log full URLs (query tokens included) at INFO/DEBUG; this module logs
@@ -110,17 +110,7 @@ class ConditionalCache:
         etag, modified = headers.get("ETag"), headers.get("Last-Modified")
         if not etag and not modified:
             return
-        text = json.dumps({"etag": etag, "last_modified": modified, "body": body.decode("utf-8")}, sort_keys=True)
-        path = self._path(url)
-        try:
-            if path.read_text(encoding="utf-8") == text:
-                return
-        except OSError:
-            pass
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(f".{threading.get_ident()}.tmp")
-        temp.write_text(text, encoding="utf-8")
-        os.replace(temp, path)
+        write_atomic(self._path(url), json.dumps({"etag": etag, "last_modified": modified, "body": body.decode("utf-8")}, sort_keys=True))
 
 
 class TokenBucket:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import ClosedJob, Department, Job, to_jsonable
-from .snapshot import dumps, write_atomic
+from .snapshot import dumps, load_json, write_atomic
 
 VERSION = 1
 
@@ -25,10 +25,7 @@ def state_path(cache: Path) -> Path:
 
 
 def load_state(cache: Path) -> dict[str, Any]:
-    try:
-        state = json.loads(state_path(cache).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        state = {}
+    state = load_json(state_path(cache), {})
     if not isinstance(state, dict) or state.get("version") != VERSION:
         state = {"version": VERSION}
     state.setdefault("live", {})

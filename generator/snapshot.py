@@ -59,11 +59,7 @@ def save_snapshot(cache: Path, source: str, data: SourceData, state: dict[str, A
 
 def load_snapshot(cache: Path, source: str) -> tuple[SourceData, dict[str, Any]] | None:
     """Return (data, state) from the last good fetch, or None when there is none (or it is unreadable)."""
-    path = snapshot_path(cache, source)
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    payload = load_json(snapshot_path(cache, source), None)
     if not isinstance(payload, dict) or payload.get("version") != VERSION:
         return None
     return from_jsonable(SourceData, payload["data"]), payload.get("state") or {}
