@@ -119,6 +119,8 @@ def fetch_sources(config: Config, options: BuildOptions, report: BuildReport) ->
                     sleep=options.sleep,
                     on_request=functools.partial(options.progress.advance, task),
                     cache_dir=config.cache_dir,
+                    mode=config.site.mode,
+                    allow_stale=options.allow_stale,
                 )
                 source = cls(source_config, context)
                 data = source.fetch()

@@ -47,6 +47,8 @@ SITE_OPTIONS: dict[str, Option] = {
     "cache": Option(str, default=".careers-cache"),
     "closed_retention_days": Option(int, default=30),
     "default_language_prefix": Option(bool, default=False),
+    "mode": Option(str, default="careers", choices=("careers", "board"), help="one company's careers site, or a job board of many"),
+    "per_page": Option(int, default=50, help="jobs per listing page"),
 }
 
 ORGANIZATION_OPTIONS: dict[str, Option] = {
@@ -91,6 +93,8 @@ class SiteConfig:
     cache: str
     closed_retention_days: int
     default_language_prefix: bool
+    mode: str
+    per_page: int
 
     @property
     def default_language(self) -> str:

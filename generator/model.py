@@ -58,8 +58,24 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Video:
+    """A company video: shown as a link, or an embed that loads nothing until the visitor asks."""
+
+    url: str  # the page to watch it on (https)
+    title: str = ""
+    provider: str = ""  # "youtube", "dailymotion", "vimeo" or "" when unknown
+    embed_url: str | None = None  # the provider's player URL, only for known providers
+    thumbnail: Image | None = None
+    description: str = ""  # plain text
+
+
+# Keys of Organization.figures, in the order pages show them (themes translate the labels).
+FIGURE_KEYS = ("employees", "founded", "average_age", "parity_women", "parity_men", "turnover", "revenue")
+
+
+@dataclass(frozen=True)
 class Organization:
-    """The hiring organization."""
+    """The hiring organization: the site's own, or one company of a job board."""
 
     name: str = ""
     url: str | None = None
@@ -69,6 +85,13 @@ class Organization:
     # language -> sanitized HTML; the key "" holds the text for every language
     description: dict[str, str] = field(default_factory=dict)
     gallery: tuple[Image, ...] = ()
+    # Job boards: a company's identity in its source, its URL segment and what its page shows.
+    id: str = ""  # "<source>:<reference>"; jobs point to it with Job.company
+    slug: str = ""  # set by the source (the ATS's own slug) or the build; unique across the site
+    sectors: tuple[str, ...] = ()  # readable names
+    figures: tuple[tuple[str, str], ...] = ()  # (a FIGURE_KEYS key, value as given)
+    offices: tuple[Office, ...] = ()
+    videos: tuple[Video, ...] = ()
 
     def merged(self, other: Organization) -> Organization:
         """Return this organization completed by `other` where this one is empty."""
@@ -161,6 +184,8 @@ class Job:
     translation_key: str | None = None
     # Set by the build when two sources have a job with the same title and id (their URLs must differ).
     slug_suffix: str = ""
+    # Job boards: the Organization.id of the company hiring (None: the site's own organization).
+    company: str | None = None
 
     @property
     def key(self) -> str:
@@ -214,6 +239,7 @@ class SourceData:
     open_application_url: str | None = None
     pages: list[ContentPage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    companies: list[Organization] = field(default_factory=list)  # job boards: the hiring companies
 
 
 def escape_text(text: str) -> str:
@@ -255,6 +281,16 @@ class Site:
     media: dict[str, bytes] = field(default_factory=dict)  # stored images: site path -> bytes
     og_images: dict[str, Image] = field(default_factory=dict)  # job key -> its Open Graph picture
     warnings: list[str] = field(default_factory=list)
+    companies: list[Organization] = field(default_factory=list)  # job boards: every hiring company
+
+    def company_of(self, job: Job) -> Organization:
+        """Return the organization hiring for `job`: its company on a job board, else the site's."""
+        if job.company is None:
+            return self.organization
+        index = self.__dict__.get("_companies_by_id")
+        if index is None or len(index) != len(self.companies):
+            index = self.__dict__["_companies_by_id"] = {c.id: c for c in self.companies}
+        return index.get(job.company, self.organization)
 
 
 @dataclass(frozen=True)

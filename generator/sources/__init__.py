@@ -38,6 +38,8 @@ class FetchContext:
     sleep: Callable[[float], None] = time.sleep
     on_request: Callable[[], None] = lambda: None  # progress, once per HTTP request
     cache_dir: Path | None = None  # where conditional-request validators live (None: no conditional requests)
+    mode: str = "careers"  # [site] mode: "board" makes each organization a company of its own
+    allow_stale: bool = False  # --allow-stale: a part that fails may keep its part of `previous`
 
 
 class Source:
