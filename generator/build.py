@@ -24,7 +24,7 @@ from . import images, lifecycle, notify, pages, snapshot
 from .config import Config
 from .errors import BuildError, ConfigError, GeneratorError, SourceError
 from .http import Stats
-from .model import Image, Job, Organization, Site, SourceData, slugify, to_jsonable
+from .model import Image, Job, Organization, Site, SourceData, fingerprint, slugify
 from .normalize import markdown_to_html
 from .progress import Progress
 from .render import RenderCache, Renderer, render_site
@@ -94,11 +94,12 @@ def fetch_sources(config: Config, options: BuildOptions, report: BuildReport) ->
     for source_config in config.sources:
         cls = SOURCES[source_config.type]
         name = source_config.name
-        previous = snapshot.load_snapshot(config.cache_dir, name)
+        remote = source_config.type != "local"
+        # The files of the local source are their own snapshot: a build keeps none for it.
+        previous = snapshot.load_snapshot(config.cache_dir, name) if remote else None
         source_report = SourceReport(name)
         report.sources.append(source_report)
         started = time.monotonic()
-        remote = source_config.type != "local"
         task = f"fetching {name}"
         options.progress.start(task)
         try:
@@ -174,8 +175,8 @@ def check_drop(name: str, previous: SourceData | None, data: SourceData, max_dro
 
 
 def diff_jobs(previous: SourceData | None, data: SourceData, report: SourceReport) -> None:
-    old = {j.key: to_jsonable(j) for j in previous.jobs} if previous else {}
-    new = {j.key: to_jsonable(j) for j in data.jobs}
+    old = {j.key: fingerprint(j) for j in previous.jobs} if previous else {}
+    new = {j.key: fingerprint(j) for j in data.jobs}
     report.added = sorted(set(new) - set(old))
     report.closed = sorted(set(old) - set(new))
     report.updated = sorted(k for k in set(new) & set(old) if new[k] != old[k])
@@ -236,6 +237,7 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     report.output = output
     check_output_location(config, output)
     fetched = fetch_sources(config, options, report)
+    local_sources = {s.name for s in config.sources if s.type == "local"}
     site = merge_site(config, fetched)
     site.jobs = drop_expired(site.jobs, now, report)
     before = lifecycle.load_state(config.cache_dir)
@@ -260,10 +262,10 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
             # nothing to render, nothing to write.
             log.info("nothing changed since the last build; the output is up to date")
             report.written = WriteResult(unchanged=len(manifest["files"]))
-            report.pages_reused = len(manifest.get("pages", {}))
+            report.pages_reused = int(manifest.get("job_pages", 0))
             files = None
         else:
-            cache = RenderCache(previous=manifest.get("pages", {}) if same_output else {}, read=lambda path: _read_output(output, path))
+            cache = RenderCache(previous=manifest.get("pages", {}) if same_output else {}, exists=lambda path: (output / path).is_file())
             options.progress.start("rendering", len(site.jobs))
             cache.on_page = lambda: options.progress.advance("rendering")
             files = render_site(config, site, cache, renderer)
@@ -274,12 +276,13 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
         raise
     except Exception as exc:  # a template error must fail the build with one line, not a traceback
         raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
-    changes = notify.changed_urls(config, site, report, before)  # job URLs for `careers notify`
+    changes = notify.changed_urls(config, site, report, before, renderer)  # job URLs for `careers notify`
     if files is not None:
         report.written = write_site(files, output)
-        manifest = {"site": site_key, "output": str(output), "pages": cache.keys, "files": sorted(files)}
+        manifest = {"site": site_key, "output": str(output), "pages": cache.keys, "job_pages": cache.rendered + cache.reused, "files": sorted(files)}
     for name, data, source_state in fetched:
-        snapshot.save_snapshot(config.cache_dir, name, data, source_state)
+        if name not in local_sources:  # the local source's files are their own snapshot
+            snapshot.save_snapshot(config.cache_dir, name, data, source_state)
     lifecycle.save_state(config.cache_dir, state)
     snapshot.write_atomic(manifest_path, snapshot.dumps(manifest))
     notify.save_changes(config.cache_dir, changes)
@@ -323,13 +326,6 @@ def drop_expired(jobs: list[Job], now: datetime, report: BuildReport) -> list[Jo
         else:
             kept.append(job)
     return kept
-
-
-def _read_output(output: Path, path: str) -> bytes | None:
-    try:
-        return (output / path).read_bytes()
-    except OSError:
-        return None
 
 
 def fetch_only(config: Config, options: BuildOptions | None = None) -> BuildReport:

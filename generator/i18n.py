@@ -41,6 +41,7 @@ def translations(language: str) -> NullTranslations:
     return NullTranslations()
 
 
+@cache
 def locale(language: str) -> Locale:
     try:
         return Locale.parse(language.replace("-", "_"))
@@ -52,11 +53,13 @@ def text_direction(language: str) -> str:
     return "rtl" if language.split("-")[0] in RTL_LANGUAGES else "ltr"
 
 
+@cache
 def country_name(code: str, language: str) -> str:
     """Return a country's name in `language` ("DE" -> "Allemagne" in French), or the code when unknown."""
     return locale(language).territories.get(code.upper(), code)
 
 
+@cache
 def format_date(value: str | None, language: str) -> str:
     """Format an ISO date or timestamp as a long local date ("3 March 2026", "3 mars 2026")."""
     if not value:
@@ -69,6 +72,7 @@ def format_date(value: str | None, language: str) -> str:
     return babel_format_date(day, format="long", locale=locale(language))
 
 
+@cache  # Salary is frozen; thousands of jobs share a few ranges
 def format_salary(salary: Salary | None, language: str) -> str:
     """Format a salary or range in the page's locale, without its period."""
     if salary is None:

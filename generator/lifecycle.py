@@ -8,13 +8,11 @@ URL redirects to the new one for the same period.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .model import ClosedJob, Department, Job, to_jsonable
+from .model import ClosedJob, Department, Job, fingerprint
 from .snapshot import dumps, load_json, write_atomic
 
 VERSION = 1
@@ -70,7 +68,7 @@ def update_state(state: dict[str, Any], jobs: list[Job], today: date, retention_
 
 def job_hash(job: Job) -> str:
     """Return a short digest of everything the model knows about a job (to tell updates apart)."""
-    return hashlib.sha256(json.dumps(to_jsonable(job), sort_keys=True).encode()).hexdigest()[:16]
+    return fingerprint(job)[:16]
 
 
 def changes(before: dict[str, Any], after: dict[str, Any], source: str) -> tuple[list[str], list[str], list[str]]:

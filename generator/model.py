@@ -7,6 +7,8 @@ No I/O and nothing source-specific lives here: a source maps its payloads into t
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -253,10 +255,20 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", normalized.lower()).strip("-")
 
 
+_PLAIN = (str, int, float, bool, type(None))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def to_jsonable(value: Any) -> Any:
     """Turn model objects into plain JSON values (for snapshots and jobs.json)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {name: to_jsonable(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (list, tuple)):
@@ -264,6 +276,15 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: to_jsonable(v) for k, v in value.items()}
     return value
+
+
+def fingerprint(value: Any) -> str:
+    """Return the SHA-256 of a model object's canonical JSON, computed once per object."""
+    cached = value.__dict__.get("_fingerprint")
+    if cached is None:
+        cached = hashlib.sha256(json.dumps(to_jsonable(value), sort_keys=True).encode()).hexdigest()
+        value.__dict__["_fingerprint"] = cached  # frozen dataclasses still have a __dict__
+    return cached
 
 
 @dataclass

@@ -47,7 +47,7 @@ def sanitize_html(html: str | None) -> str:
 
 
 @lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
+def markdown_parser() -> MarkdownIt:
     # Raw HTML inside Markdown is kept, then sanitized like any other HTML.
     return MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
 
@@ -56,7 +56,7 @@ def markdown_to_html(text: str | None) -> str:
     """Render Markdown and sanitize the result."""
     if not text:
         return ""
-    return sanitize_html(_markdown().render(text))
+    return sanitize_html(markdown_parser().render(text))
 
 
 def html_or_markdown(text: str | None) -> str:

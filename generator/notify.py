@@ -55,7 +55,7 @@ def changes_path(cache: Path) -> Path:
     return cache / "changes.json"
 
 
-def changed_urls(config: Config, site: Site, report: BuildReport, before: Mapping[str, Any]) -> dict[str, Any]:
+def changed_urls(config: Config, site: Site, report: BuildReport, before: Mapping[str, Any], renderer: Any = None) -> dict[str, Any]:
     """Return the job URLs still to notify: those of earlier builds not sent yet, plus this build's changes."""
     from .render import job_urls
 
@@ -63,9 +63,9 @@ def changed_urls(config: Config, site: Site, report: BuildReport, before: Mappin
     # A closed job's URL comes from the site state before this build: its slug is gone from the data.
     live_before = before.get("live", {})
     gone = [(key, live_before[key]["slug"], live_before[key].get("language")) for key in sorted(keys["closed"]) if key in live_before]
-    urls = job_urls(config, site, gone)
+    urls = job_urls(config, site, gone, renderer)
     open_urls = {urls[j.key] for j in site.jobs}
-    retained = set(job_urls(config, site, [(c.key, c.slug, c.language) for c in site.closed]).values()) - open_urls
+    retained = set(job_urls(config, site, [(c.key, c.slug, c.language) for c in site.closed], renderer).values()) - open_urls
     pending = _pending(config)
     added = ({urls[k] for k in keys["added"] if k in urls} | set(pending["added"])) & open_urls
     updated = ({urls[k] for k in keys["updated"] if k in urls} | set(pending["updated"])) & open_urls

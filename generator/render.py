@@ -5,6 +5,7 @@ Nothing here touches the output folder: `render_site` returns data for write.py.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import defaultdict
@@ -20,9 +21,10 @@ import jinja2
 from . import __version__, feeds, i18n, jsonld, lifecycle
 from .config import Config
 from .i18n import N_
-from .model import EMPLOYMENT_TYPES, ClosedJob, ContentPage, Image, Job, Office, Remote, Site, slugify, to_jsonable
+from .model import EMPLOYMENT_TYPES, ClosedJob, ContentPage, Image, Job, Office, Remote, Site, fingerprint, slugify, to_jsonable
 from .normalize import instant, plain_text, rfc3339
 from .themes import Theme, theme_chain
+from .write import UNCHANGED, Content, Unchanged
 
 REMOTE_ORDER = [Remote.FULL, Remote.HYBRID, Remote.OCCASIONAL, Remote.NO]
 
@@ -69,8 +71,19 @@ class Renderer:
                 if job.translation_key:
                     self.translations[(job.source, job.translation_key)].setdefault(section.language, job)
         self._envs: dict[str, jinja2.Environment] = {}
+        self._cards: dict[tuple[str, str], jinja2.utils.markupsafe.Markup] = {}
         self.cache = RenderCache()
         self.fingerprint = self._fingerprint()
+        # Each language's name in that language, for the switcher.
+        self.language_names = {lang: (i18n.locale(lang).get_display_name(lang) or lang).capitalize() for lang in self.config.site.languages}
+        self.per_page = max(1, config.site.per_page)
+        # Every listing shows every facet with its count: one digest stands for all of them.
+        self.facets_key = _key(
+            [
+                (lang, [(f.kind, f.value, f.label, f.path, len(f.jobs)) for fs in sec.facets.values() for f in fs])
+                for lang, sec in self.sections.items()
+            ]
+        )
 
     # -- URLs -------------------------------------------------------------------------------
 
@@ -88,6 +101,23 @@ class Renderer:
 
     def job_url(self, job: Job) -> str:
         return self.url(self.job_paths[job.key])
+
+    def card(self, job: Job, language: str) -> jinja2.utils.markupsafe.Markup:
+        """Return a job's card (partials/job_card.html), rendered once per language for every list it is in."""
+        key = (language, job.key)
+        html = self._cards.get(key)
+        if html is None:
+            context = {
+                "job": job,
+                "company": self.site.company_of(job) if job.company else None,
+                "remote_labels": REMOTE_LABELS,
+                "employment_labels": EMPLOYMENT_LABELS,
+                "unit_labels": UNIT_LABELS,
+                "Remote": Remote,
+            }
+            html = jinja2.utils.markupsafe.Markup(self.env(language).get_template("partials/job_card.html").render(context))
+            self._cards[key] = html
+        return html
 
     def srcset(self, image: Image, fmt: str | None = None) -> str:
         """Return the srcset of an image's resized copies in one format ("webp"; default: the original's)."""
@@ -204,7 +234,7 @@ class Renderer:
         site = self.site
         data = [
             self.fingerprint,
-            [to_jsonable(j) for j in sorted(site.jobs, key=lambda j: j.key)],
+            sorted((j.key, fingerprint(j)) for j in site.jobs),
             to_jsonable(site.closed),
             [(old, job.key) for old, job in site.moved],
             sorted(site.media),
@@ -216,7 +246,7 @@ class Renderer:
         """Return the input key of a job page: a job page shows its job, never other jobs."""
         links = self.counterparts("job.html", {"job": job})  # the language switcher's targets
         og_image = self.site.og_images.get(job.key)
-        data = json.dumps([self.fingerprint, section.language, to_jsonable(job), links, to_jsonable(og_image)], sort_keys=True, default=str)
+        data = json.dumps([self.fingerprint, section.language, fingerprint(job), links, to_jsonable(og_image)], sort_keys=True, default=str)
         return hashlib.sha256(data.encode()).hexdigest()
 
     # -- Jinja ------------------------------------------------------------------------------
@@ -230,6 +260,15 @@ class Renderer:
         prefixed = {t.name: jinja2.FileSystemLoader(str(t.templates)) for t in self.chain}
         return jinja2.ChoiceLoader([*loaders, jinja2.PrefixLoader(prefixed, delimiter="/")])
 
+    def _bytecode_cache(self) -> jinja2.BytecodeCache | None:
+        """Keep compiled templates between builds (Jinja checks each template's source before reuse)."""
+        folder = self.config.cache_dir / "templates"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return jinja2.FileSystemBytecodeCache(str(folder))
+
     def env(self, language: str) -> jinja2.Environment:
         if language in self._envs:
             return self._envs[language]
@@ -240,6 +279,7 @@ class Renderer:
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
             extensions=["jinja2.ext.i18n"],
+            bytecode_cache=self._bytecode_cache(),
         )
         env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
         env.filters.update(
@@ -252,7 +292,7 @@ class Renderer:
             country=lambda code: i18n.country_name(code, language),
             srcset=self.srcset,
         )
-        env.globals.update(url=self.url, absolute=self.absolute, asset=self.asset, job_url=self.job_url)
+        env.globals.update(url=self.url, absolute=self.absolute, asset=self.asset, job_url=self.job_url, card=lambda job: self.card(job, language))
         self._envs[language] = env
         return env
 
@@ -312,20 +352,20 @@ class RenderCache:
     """Reuse job pages whose inputs (job, organization, site, templates) did not change."""
 
     previous: dict[str, str] = field(default_factory=dict)  # path -> input key, from the last build
-    read: Callable[[str], bytes | None] = lambda path: None  # the last build's bytes for a path
+    exists: Callable[[str], bool] = lambda path: False  # whether the last build's file for a path is still there
     keys: dict[str, str] = field(default_factory=dict)  # this build's keys
     reused: int = 0
     rendered: int = 0
     on_page: Callable[[], None] = lambda: None  # progress, once per job page
 
 
-def render_site(config: Config, site: Site, cache: RenderCache | None = None, renderer: Renderer | None = None) -> dict[str, bytes]:
+def render_site(config: Config, site: Site, cache: RenderCache | None = None, renderer: Renderer | None = None) -> dict[str, Content]:
     """Return every file of the site, keyed by its path in the output folder."""
     renderer = renderer or Renderer(config, site)
     renderer.cache = cache or RenderCache()
-    pages: dict[str, bytes] = dict(renderer.asset_files)
+    pages: dict[str, Content] = dict(renderer.asset_files)
 
-    def emit(path: str, content: str | bytes) -> None:
+    def emit(path: str, content: str | Content) -> None:
         if path in pages:
             raise ValueError(f"two pages want to be written to {path}")
         pages[path] = content.encode("utf-8") if isinstance(content, str) else content
@@ -358,9 +398,9 @@ def render_site(config: Config, site: Site, cache: RenderCache | None = None, re
     return dict(sorted(pages.items()))
 
 
-def job_urls(config: Config, site: Site, pages: Iterable[tuple[str, str, str | None]] = ()) -> dict[str, str]:
+def job_urls(config: Config, site: Site, pages: Iterable[tuple[str, str, str | None]] = (), renderer: Renderer | None = None) -> dict[str, str]:
     """Return the absolute URL of every open job by key, plus the URL of each extra (key, slug, language) page."""
-    renderer = Renderer(config, site)
+    renderer = renderer or Renderer(config, site)
     urls = {key: renderer.absolute(path) for key, path in renderer.job_paths.items()}
     for key, slug, language in pages:
         urls.setdefault(key, renderer.absolute(f"{renderer.sections[renderer._section_of(language)].prefix}/jobs/{slug}/"))
@@ -377,30 +417,90 @@ def redirect_page(target: str, title: str) -> str:
     )
 
 
-def render_section(renderer: Renderer, section: Section) -> Iterable[tuple[str, str | bytes]]:
+def paginate(jobs: list[Job], per_page: int) -> list[list[Job]]:
+    """Split a listing into pages of `per_page` jobs (an empty listing is one empty page)."""
+    return [jobs[i : i + per_page] for i in range(0, len(jobs), per_page)] or [[]]
+
+
+def page_path(first: str, number: int) -> str:
+    """Return the path of page `number` of a listing whose first page is `first` ("/x/" -> "/x/page/2/")."""
+    return first if number == 1 else f"{first}page/{number}/"
+
+
+def _key(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def reuse_or_render(renderer: Renderer, target: str, key: str, render: Callable[[], str], job_page: bool = True) -> str | Unchanged:
+    """Return UNCHANGED when the last build wrote `target` from the same input key, else render it."""
+    cache = renderer.cache
+    cache.keys[target] = key
+    if cache.previous.get(target) == key and cache.exists(target):
+        cache.reused += job_page
+        return UNCHANGED
+    cache.rendered += job_page
+    return render()
+
+
+def render_listing(
+    renderer: Renderer, section: Section, template: str, first: str, jobs: list[Job], title: str | None, **extra: Any
+) -> Iterable[tuple[str, str | Unchanged]]:
+    """Yield the pages of one listing (the index or a facet), `per_page` jobs each, reusing unchanged ones."""
+    chunks = paginate(jobs, renderer.per_page)
+    for number, chunk in enumerate(chunks, start=1):
+        path = page_path(first, number)
+        pagination = {
+            "number": number,
+            "count": len(chunks),
+            "total": len(jobs),
+            "previous": renderer.url(page_path(first, number - 1)) if number > 1 else None,
+            "next": renderer.url(page_path(first, number + 1)) if number < len(chunks) else None,
+            "pages": [renderer.url(page_path(first, n)) for n in range(1, len(chunks) + 1)],
+        }
+        target = path.lstrip("/") + "index.html"
+        facet = extra.get("facet")
+        key = _key(
+            renderer.fingerprint,
+            renderer.facets_key,
+            template,
+            path,
+            facet.label if facet else None,
+            len(jobs),
+            len(chunks),
+            [(j.key, fingerprint(j), renderer.job_paths[j.key]) for j in chunk],
+            [fingerprint(renderer.site.company_of(j)) for j in chunk if j.company],
+        )
+        yield (
+            target,
+            reuse_or_render(
+                renderer,
+                target,
+                key,
+                functools.partial(render_template, renderer, section, template, path, title=title, jobs=chunk, pagination=pagination, **extra),
+                job_page=False,
+            ),
+        )
+
+
+def render_section(renderer: Renderer, section: Section) -> Iterable[tuple[str, str | Unchanged]]:
     p = section.prefix
-    yield f"{p.lstrip('/')}/index.html".lstrip("/"), render_template(renderer, section, "index.html", f"{p}/", title=None, jobs=section.jobs)
+    yield from render_listing(renderer, section, "index.html", f"{p}/", section.jobs, title=None)
     for facets in section.facets.values():
         for facet in facets:
-            yield (
-                facet.path.lstrip("/") + "index.html",
-                render_template(renderer, section, "listing.html", facet.path, title=facet.label, facet=facet, jobs=facet.jobs),
-            )
-    cache = renderer.cache
+            yield from render_listing(renderer, section, "listing.html", facet.path, facet.jobs, title=facet.label, facet=facet)
     for job in section.jobs:
         path = renderer.job_paths[job.key]
         target = path.lstrip("/") + "index.html"
-        key = renderer.job_page_key(job, section)
-        cache.keys[target] = key
-        cache.on_page()
-        if cache.previous.get(target) == key:
-            previous = cache.read(target)
-            if previous is not None:
-                cache.reused += 1
-                yield target, previous
-                continue
-        cache.rendered += 1
-        yield target, render_template(renderer, section, "job.html", path, title=job.title, job=job)
+        renderer.cache.on_page()
+        yield (
+            target,
+            reuse_or_render(
+                renderer,
+                target,
+                renderer.job_page_key(job, section),
+                functools.partial(render_template, renderer, section, "job.html", path, title=job.title, job=job),
+            ),
+        )
     for closed in section.closed:
         path = f"{p}/jobs/{closed.slug}/"
         related = [j for j in section.jobs if closed.department and j.department and j.department.id == closed.department.id]
@@ -425,7 +525,7 @@ def render_template(renderer: Renderer, section: Section, name: str, path: str, 
     switcher = [
         {
             "language": other.language,
-            "name": (i18n.locale(other.language).get_display_name(other.language) or other.language).capitalize(),
+            "name": renderer.language_names[other.language],
             "url": renderer.url(versions.get(other.language, f"{other.prefix}/")),
             "translated": other.language in versions,
             "current": other.language == language,

@@ -9,6 +9,7 @@ other than the data's own.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import tempfile
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from . import model
-from .model import SourceData, to_jsonable
+from .model import SourceData, fingerprint, to_jsonable
 
 VERSION = 1
 
@@ -53,8 +54,17 @@ def snapshot_path(cache: Path, source: str) -> Path:
 
 
 def save_snapshot(cache: Path, source: str, data: SourceData, state: dict[str, Any]) -> bool:
+    """Store a source's data; skip the (large) write when it equals the stored one."""
+    path = snapshot_path(cache, source)
+    rest = to_jsonable(dataclasses.replace(data, jobs=[], warnings=[]))
+    digest = hashlib.sha256(json.dumps([VERSION, [fingerprint(j) for j in data.jobs], rest, state], sort_keys=True).encode()).hexdigest()
+    marker = path.with_suffix(".digest")
+    if path.is_file() and marker.is_file() and marker.read_text(encoding="utf-8") == digest:
+        return False
     payload = {"version": VERSION, "source": source, "data": to_jsonable(_without_warnings(data)), "state": state}
-    return write_atomic(snapshot_path(cache, source), dumps(payload))
+    changed = write_atomic(path, dumps(payload))
+    write_atomic(marker, digest)
+    return changed
 
 
 def load_snapshot(cache: Path, source: str) -> tuple[SourceData, dict[str, Any]] | None:

@@ -98,15 +98,16 @@ def test_from_jsonable_rebuilds_nested_types() -> None:
     assert from_jsonable(Job, json.loads(json.dumps(to_jsonable(job)))) == job
 
 
-def test_a_build_saves_the_snapshot_and_site_state(tmp_path: Path) -> None:
+def test_a_build_saves_the_site_state_and_the_parsed_files_not_a_local_snapshot(tmp_path: Path) -> None:
     root = copy_demo(tmp_path / "demo")
     build(root)
-    loaded = load_snapshot(root / ".careers-cache", "local")
-    assert loaded is not None
-    assert sorted(j.id for j in loaded[0].jobs) == sorted(j.id for j in demo_data().jobs)
+    # The local source's files are their own snapshot; what is kept is their parsed form.
+    assert load_snapshot(root / ".careers-cache", "local") is None
+    assert (root / ".careers-cache/parsed/local.pickle").is_file()
     state = json.loads((root / ".careers-cache/site-state.json").read_text(encoding="utf-8"))
     assert "local:ENG-103" in state["live"] and state["closed"] == {}
-    # A second build of the same data leaves both files untouched.
-    stamps = {p: p.stat().st_mtime_ns for p in (root / ".careers-cache").rglob("*.json")}
+    assert sorted(k.removeprefix("local:") for k in state["live"]) == sorted(j.id for j in demo_data().jobs)
+    # A second build of the same data leaves every cache file untouched.
+    stamps = {p: p.stat().st_mtime_ns for p in (root / ".careers-cache").rglob("*") if p.is_file()}
     build(root)
-    assert {p: p.stat().st_mtime_ns for p in (root / ".careers-cache").rglob("*.json")} == stamps
+    assert {p: p.stat().st_mtime_ns for p in (root / ".careers-cache").rglob("*") if p.is_file()} == stamps

@@ -89,23 +89,54 @@ def test_a_swap_interrupted_between_its_renames_is_completed_next_time(tmp_path:
     assert leftovers(output) == []
 
 
-def test_a_failed_swap_puts_the_old_site_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_move_puts_the_old_site_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Changed files are moved in one by one: when one move fails, those already moved or removed come back."""
     output = tmp_path / "public"
     write_site(FILES, output)
     before = tree_digest(output)
     real_replace = os.replace
 
     def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
-        if Path(src).name.startswith(".public.staging-"):
+        if Path(dst) == output / "robots.txt":
             raise OSError(28, "No space left on device")
         real_replace(src, dst)
 
     monkeypatch.setattr(generator.write.os, "replace", replace)
+    new = {"index.html": b"new home", "jobs/a/index.html": b"<p>a2</p>", "jobs/c/index.html": b"<p>c</p>", "robots.txt": b"changed"}
     with pytest.raises(OSError, match="No space left"):
-        write_site({**FILES, "index.html": b"new"}, output)
+        write_site(new, output)  # index.html, jobs/a and jobs/c move in before robots.txt fails
     monkeypatch.undo()
     assert tree_digest(output) == before
+    assert not (output / "jobs/c").exists()
     assert leftovers(output) == []
+
+
+def test_a_failure_while_staging_touches_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = tmp_path / "public"
+    write_site(FILES, output)
+    before = tree_stat(output)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(generator.write.shutil, "copyfile", full)
+    source = tmp_path / "card.png"
+    source.write_bytes(b"png")
+    with pytest.raises(OSError, match="No space left"):
+        write_site({**FILES, "index.html": b"new", "media/og-1.png": source}, output)
+    monkeypatch.undo()
+    assert tree_stat(output) == before
+    assert leftovers(output) == []
+
+
+def test_a_reused_page_is_not_read_and_a_missing_one_fails(tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    write_site(FILES, output)
+    result = write_site({**FILES, "jobs/a/index.html": generator.write.UNCHANGED, "index.html": b"new"}, output)
+    assert result.written == ["index.html"] and result.unchanged == 3
+    (output / "jobs/a/index.html").unlink()
+    with pytest.raises(BuildError, match="a reused page is missing from the output"):
+        write_site({**FILES, "jobs/a/index.html": generator.write.UNCHANGED}, output)
 
 
 # -- whole builds -----------------------------------------------------------------------------
