@@ -507,8 +507,13 @@ class WelcomeKitSource(Source):
         warnings: list[str] = []
         companies: list[tuple[str, Organization, list[Any] | None]] = []
         teams: dict[str, dict[str, Department]] = {}
+        said: set[str] = set()
         for (got, local), reference in zip(client.map(read, self.references), self.references, strict=True):
-            warnings.extend(w for w in local if w not in warnings)  # a missing scope warns once, not per organization
+            for warning in local:  # a missing scope warns once, not once per organization
+                key = re.sub(r"organization_reference=[^&\s)]+", "", warning)
+                if key not in said:
+                    said.add(key)
+                    warnings.append(warning)
             if isinstance(got, Unread):
                 warnings.append(
                     f"organization {reference!r} could not be read ({got.reason}); --allow-stale: its company and jobs come from the last snapshot"
