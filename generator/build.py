@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from . import images, lifecycle, notify, pages, snapshot
+from . import images, lifecycle, notify, pages, snapshot, write
 from .config import Config
 from .errors import BuildError, ConfigError, GeneratorError, SourceError
 from .http import Stats
@@ -253,11 +253,13 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     manifest = snapshot.load_json(manifest_path, {})
     # Pages can be reused only from the folder the last build wrote.
     same_output = manifest.get("output") == str(output) and isinstance(manifest.get("files"), list)
+    write.recover(output)
+    existing = write.existing_files(output)
     try:
         renderer = Renderer(config, site)
         site_key = renderer.site_key()
         report.site_changed = manifest.get("site") != site_key
-        if not report.site_changed and same_output and all((output / path).is_file() for path in manifest["files"]):
+        if not report.site_changed and same_output and existing.issuperset(manifest["files"]):
             # Same data, templates and settings as the last build, whose output is still there:
             # nothing to render, nothing to write.
             log.info("nothing changed since the last build; the output is up to date")
@@ -265,7 +267,7 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
             report.pages_reused = int(manifest.get("job_pages", 0))
             files = None
         else:
-            cache = RenderCache(previous=manifest.get("pages", {}) if same_output else {}, exists=lambda path: (output / path).is_file())
+            cache = RenderCache(previous=manifest.get("pages", {}) if same_output else {}, exists=existing.__contains__)
             options.progress.start("rendering", len(site.jobs))
             cache.on_page = lambda: options.progress.advance("rendering")
             files = render_site(config, site, cache, renderer)
@@ -278,12 +280,13 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
         raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
     changes = notify.changed_urls(config, site, report, before, renderer)  # job URLs for `careers notify`
     if files is not None:
-        report.written = write_site(files, output)
+        report.written = write_site(files, output, existing)
         manifest = {"site": site_key, "output": str(output), "pages": cache.keys, "job_pages": cache.rendered + cache.reused, "files": sorted(files)}
     for name, data, source_state in fetched:
         if name not in local_sources:  # the local source's files are their own snapshot
             snapshot.save_snapshot(config.cache_dir, name, data, source_state)
     lifecycle.save_state(config.cache_dir, state)
+    renderer.fragments.save()
     snapshot.write_atomic(manifest_path, snapshot.dumps(manifest))
     notify.save_changes(config.cache_dir, changes)
     report.seconds = time.monotonic() - started

@@ -7,6 +7,7 @@ feed a candidate came from; `mailto:` and other non-web links are left as they a
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -17,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from . import i18n
-from .model import Job, Remote
+from .model import Job, Remote, fingerprint
 from .normalize import instant, plain_text, rfc3339
 
 if TYPE_CHECKING:  # render.py imports this module
@@ -40,12 +41,19 @@ def with_source(url: str | None, source: str, medium: str = UTM_MEDIUM) -> str |
     """Return `url` tagged with utm_source/utm_medium; non-http(s) URLs come back unchanged."""
     if not url:
         return url
+    if url.startswith(("https://", "http://")) and not any(c in url for c in "?#&"):
+        return f"{url}?{_utm(source, medium)}"  # the common case, without parsing
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return url
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in ("utm_source", "utm_medium")]
     query += [("utm_source", source), ("utm_medium", medium)]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+@functools.cache
+def _utm(source: str, medium: str) -> str:
+    return urlencode([("utm_source", source), ("utm_medium", medium)])
 
 
 @dataclass(frozen=True)
@@ -140,11 +148,17 @@ def indeed_xml(renderer: Renderer) -> str:
         f"  <publisher>{xml_escape(company)}</publisher>",
         f"  <publisherurl>{xml_escape(renderer.absolute('/'))}</publisherurl>",
     ]
-    for entry in feed_jobs(renderer):
+
+    def jobs_of(entry: FeedJob) -> str:
+        parts = []
         for fields in indeed_jobs(entry, company):
-            lines.append("  <job>")
-            lines += [f"    <{name}>{cdata(value)}</{name}>" for name, value in fields if value]
-            lines.append("  </job>")
+            parts.append("  <job>")
+            parts += [f"    <{name}>{cdata(value)}</{name}>" for name, value in fields if value]
+            parts.append("  </job>")
+        return "\n".join(parts)
+
+    for entry in feed_jobs(renderer):
+        lines.append(renderer.fragments.get("indeed", entry.job.key, (fingerprint(entry.job), entry.url, company), functools.partial(jobs_of, entry)))
     lines.append("</source>")
     return "\n".join(lines) + "\n"
 
@@ -196,8 +210,28 @@ def json_feed(renderer: Renderer) -> str:
         "feed_url": renderer.absolute("feed.json"),
         "language": config.site.default_language,
         "authors": [{"name": organization, **({"url": renderer.site.organization.url} if renderer.site.organization.url else {})}],
-        "items": [json_feed_item(entry, organization) for entry in feed_jobs(renderer)],
+        "items": ITEMS,
     }
     if config.site.description:
         feed["description"] = config.site.description
-    return json.dumps(feed, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    items = [
+        renderer.fragments.get(
+            "jsonfeed",
+            entry.job.key,
+            (fingerprint(entry.job), entry.url, entry.language, organization),
+            functools.partial(_json_feed_text, entry, organization),
+        )
+        for entry in feed_jobs(renderer)
+    ]
+    return _json(feed).replace(_json(ITEMS), "[" + ",".join(items) + "]", 1) + "\n"
+
+
+ITEMS = "\0items\0"  # stands for the list of items, joined from stored fragments
+
+
+def _json_feed_text(entry: FeedJob, organization: str) -> str:
+    return _json(json_feed_item(entry, organization))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -259,6 +259,8 @@ def store_images(config: Config, site: Site, options: Any, report: Any) -> Site:
         return dataclasses.replace(office, image=place(office.image)) if office.image else office
 
     def place_job(job: Job) -> Job:
+        if job.image is None and not any(o.image for o in job.offices):
+            return job  # the same object keeps its memoized fingerprint
         return dataclasses.replace(job, image=place(job.image), offices=tuple(place_office(o) for o in job.offices))
 
     org = site.organization

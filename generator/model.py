@@ -7,6 +7,7 @@ No I/O and nothing source-specific lives here: a source maps its payloads into t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -117,7 +118,7 @@ class Office:
     country: str | None = None  # ISO 3166-1 alpha-2, upper case
     image: Image | None = None
 
-    @property
+    @functools.cached_property
     def slug(self) -> str:
         return slugify(self.name) or slugify(self.id)
 
@@ -130,7 +131,7 @@ class Department:
     name: str
     description: str = ""  # sanitized HTML
 
-    @property
+    @functools.cached_property
     def slug(self) -> str:
         return slugify(self.name) or slugify(self.id)
 
@@ -194,7 +195,7 @@ class Job:
         """Return the job's identity across sources."""
         return f"{self.source}:{self.id}"
 
-    @property
+    @functools.cached_property
     def slug(self) -> str:
         """Return the URL segment: the id keeps it stable when the title changes."""
         return "-".join(part for part in (slugify(self.title)[:60].strip("-"), slugify(self.id), self.slug_suffix) if part)
@@ -209,7 +210,7 @@ class Job:
                 seen[office.country] = None
         return tuple(seen)
 
-    @property
+    @functools.cached_property
     def description_html(self) -> str:
         parts = []
         for section in self.sections:
@@ -249,6 +250,7 @@ def escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+@functools.lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """Return a lowercase ASCII URL segment for `text` (Hebrew and other scripts fall back to "")."""
     normalized = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

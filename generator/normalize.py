@@ -245,6 +245,7 @@ def rfc3339(value: str) -> str:
     return value if "T" in value else f"{value}T00:00:00Z"
 
 
+@lru_cache(maxsize=65536)
 def instant(value: str) -> str:
     """Return a sort key for an ISO date or timestamp: the moment in UTC, whatever its offset."""
     try:

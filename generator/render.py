@@ -20,6 +20,7 @@ import jinja2
 
 from . import __version__, feeds, i18n, jsonld, lifecycle
 from .config import Config
+from .fragments import Fragments
 from .i18n import N_
 from .model import EMPLOYMENT_TYPES, ClosedJob, ContentPage, Image, Job, Office, Remote, Site, fingerprint, slugify, to_jsonable
 from .normalize import instant, plain_text, rfc3339
@@ -74,6 +75,7 @@ class Renderer:
         self._cards: dict[tuple[str, str], jinja2.utils.markupsafe.Markup] = {}
         self.cache = RenderCache()
         self.fingerprint = self._fingerprint()
+        self.fragments = Fragments(config.cache_dir / "fragments.pickle", self.fingerprint)
         # Each language's name in that language, for the switcher.
         self.language_names = {lang: (i18n.locale(lang).get_display_name(lang) or lang).capitalize() for lang in self.config.site.languages}
         self.per_page = max(1, config.site.per_page)
@@ -246,7 +248,9 @@ class Renderer:
         """Return the input key of a job page: a job page shows its job, never other jobs."""
         links = self.counterparts("job.html", {"job": job})  # the language switcher's targets
         og_image = self.site.og_images.get(job.key)
-        data = json.dumps([self.fingerprint, section.language, fingerprint(job), links, to_jsonable(og_image)], sort_keys=True, default=str)
+        company = fingerprint(self.site.company_of(job)) if job.company else ""
+        og = (og_image.path, og_image.alt, og_image.width, og_image.height) if og_image else None
+        data = "\0".join([self.fingerprint, section.language, fingerprint(job), company, repr(sorted(links.items())), repr(og)])
         return hashlib.sha256(data.encode()).hexdigest()
 
     # -- Jinja ------------------------------------------------------------------------------
@@ -623,8 +627,15 @@ def atom_feed(renderer: Renderer) -> str:
     ]
     for job in jobs:
         url = renderer.absolute(renderer.job_paths[job.key])
-        summary = plain_text(job.description_html)[:300]
-        lines += [
+        lines.append(renderer.fragments.get("atom", job.key, (fingerprint(job), url), functools.partial(_atom_entry, job, url)))
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def _atom_entry(job: Job, url: str) -> str:
+    summary = plain_text(job.description_html)[:300]
+    return "\n".join(
+        [
             "  <entry>",
             f"    <title>{xml_escape(job.title)}</title>",
             f'    <link rel="alternate" type="text/html" href="{xml_escape(url)}"/>',
@@ -634,8 +645,7 @@ def atom_feed(renderer: Renderer) -> str:
             f"    <summary>{xml_escape(summary)}</summary>",
             "  </entry>",
         ]
-    lines.append("</feed>")
-    return "\n".join(lines) + "\n"
+    )
 
 
 def _location(office: Office) -> dict[str, Any]:
@@ -646,21 +656,29 @@ def jobs_json(renderer: Renderer) -> str:
     entries = []
     for section in renderer.sections.values():
         for job in section.jobs:
+            url = renderer.absolute(renderer.job_paths[job.key])
             entries.append(
-                {
-                    "id": job.id,
-                    "source": job.source,
-                    "title": job.title,
-                    "url": renderer.absolute(renderer.job_paths[job.key]),
-                    "language": section.language,
-                    "department": job.department.name if job.department else None,
-                    "locations": [_location(o) for o in job.offices],
-                    "employment_type": list(job.employment_types),
-                    "remote": job.remote.value,
-                    "tags": list(job.tags),
-                    "date_posted": job.date_posted,
-                    "updated_at": job.updated_at,
-                    "valid_through": job.valid_through,
-                }
+                renderer.fragments.get(
+                    "jobs.json", job.key, (fingerprint(job), url, section.language), functools.partial(_jobs_json_entry, job, url, section.language)
+                )
             )
-    return json.dumps({"jobs": entries}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return '{"jobs":[' + ",".join(entries) + "]}\n"
+
+
+def _jobs_json_entry(job: Job, url: str, language: str) -> str:
+    entry = {
+        "id": job.id,
+        "source": job.source,
+        "title": job.title,
+        "url": url,
+        "language": language,
+        "department": job.department.name if job.department else None,
+        "locations": [_location(o) for o in job.offices],
+        "employment_type": list(job.employment_types),
+        "remote": job.remote.value,
+        "tags": list(job.tags),
+        "date_posted": job.date_posted,
+        "updated_at": job.updated_at,
+        "valid_through": job.valid_through,
+    }
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

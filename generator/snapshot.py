@@ -26,7 +26,8 @@ VERSION = 1
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    """Return deterministic JSON; compact, because the C encoder is ten times faster than indented output."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def write_atomic(path: Path, text: str) -> bool:

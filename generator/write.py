@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .errors import BuildError
 
@@ -39,25 +39,26 @@ class WriteResult:
 
 
 def _safe(path: str) -> str:
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if path.startswith("/") or ".." in parts or not parts:
         raise BuildError(f"refusing to write outside the output folder: {path!r}")
-    return pure.as_posix()
+    return "/".join(parts)
 
 
-def existing_files(output: Path) -> dict[str, int]:
-    """Return every file under `output` with its size (os.walk: a 20,000-file site in tens of ms)."""
-    found: dict[str, int] = {}
+def existing_files(output: Path) -> set[str]:
+    """Return every file under `output` (os.scandir: a 20,000-file site in tens of ms)."""
+    found: set[str] = set()
     if not output.is_dir():
         return found
-    for folder, _, names in os.walk(output):
-        relative = os.path.relpath(folder, output)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        for name in names:
-            try:
-                found[prefix + name] = os.lstat(os.path.join(folder, name)).st_size
-            except OSError:
-                continue
+    pending = [("", str(output))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    found.add(prefix + entry.name)
     return found
 
 
@@ -66,9 +67,13 @@ def content_addressed(path: str) -> bool:
     return path.startswith(("media/", "assets/"))
 
 
-def _same(target: Path, size: int, content: Content, path: str) -> bool:
+def _same(target: Path, content: Content, path: str) -> bool:
     if isinstance(content, Unchanged):
         return True
+    try:
+        size = target.lstat().st_size
+    except OSError:
+        return False
     if isinstance(content, Path):
         try:
             if content.stat().st_size != size:
@@ -97,17 +102,25 @@ def _put(target: Path, content: Content) -> None:
     os.chmod(target, 0o644)
 
 
-def write_site(files: Mapping[str, Content], output: Path, on_file: Callable[[], None] = lambda: None) -> WriteResult:
-    """Make `output` hold exactly `files`; write nothing when nothing changed, only the changes otherwise."""
-    output = output.resolve()
+def recover(output: Path) -> None:
+    """Finish a swap of an older version that was interrupted between its two renames."""
     previous = output.with_name(f".{output.name}.previous")
     if not output.exists() and previous.is_dir():
-        os.replace(previous, output)  # an older version's swap was interrupted between its two renames
+        os.replace(previous, output)
+
+
+def write_site(files: Mapping[str, Content], output: Path, existing: set[str] | None = None) -> WriteResult:
+    """Make `output` hold exactly `files`; write nothing when nothing changed, only the changes otherwise.
+
+    `existing` is the output's file list when the caller already read it (see existing_files).
+    """
+    output = output.resolve()
+    recover(output)
     files = {_safe(k): v for k, v in files.items()}
-    current = existing_files(output)
+    current = existing_files(output) if existing is None else existing
     result = WriteResult()
     for path, content in sorted(files.items()):
-        if path in current and _same(output / path, current[path], content, path):
+        if path in current and _same(output / path, content, path):
             result.unchanged += 1
         else:
             result.written.append(path)
@@ -121,13 +134,11 @@ def write_site(files: Mapping[str, Content], output: Path, on_file: Callable[[],
         if not output.is_dir():
             for path in result.written:
                 _put(staging / path, files[path])
-                on_file()
             _open_permissions(staging)
             os.replace(staging, output)
             return result
         for path in result.written:
             _put(staging / "new" / path, files[path])
-            on_file()
         _swap_in(output, staging, result)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

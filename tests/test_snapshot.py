@@ -88,7 +88,7 @@ def test_missing_corrupt_or_old_snapshots_are_ignored(tmp_path: Path) -> None:
 def test_write_atomic_leaves_no_temporary_file(tmp_path: Path) -> None:
     target = tmp_path / "deep" / "file.json"
     assert write_atomic(target, dumps({"b": 1, "a": 2})) is True
-    assert target.read_text(encoding="utf-8") == '{\n "a": 2,\n "b": 1\n}\n'
+    assert target.read_text(encoding="utf-8") == '{"a":2,"b":1}\n'
     assert write_atomic(target, dumps({"a": 2, "b": 1})) is False
     assert [p.name for p in target.parent.iterdir()] == ["file.json"]
 
