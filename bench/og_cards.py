@@ -1,13 +1,14 @@
 """Measure the per-job Open Graph cards: drawn cold, then read back from the cache.
 
-    python bench/og_cards.py [--cards 1000] [--runs 3]
+    python bench/og_cards.py [--cards 1000] [--runs 3] [--no-pool]
 
 Builds a site of N jobs with varied titles (short, long enough to wrap, cut with …, Hebrew) and
 an organization with a logo, then times the real `images.og_images` (the function the build
 calls):
 - cold: an empty cache folder, every card drawn and encoded;
 - warm: the same cards again, each read from <cache>/media/og-*.
-Prints the median of `--runs` runs: CPU and wall milliseconds per card, and KB per card.
+Prints the median of `--runs` runs: CPU (worker processes included) and wall milliseconds per
+card, and KB per card. `--no-pool` draws every card in this process, to see what the workers bring.
 """
 
 from __future__ import annotations
@@ -71,7 +72,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-pool", action="store_true", help="never draw cards in worker processes")
     args = parser.parse_args()
+    if args.no_pool:
+        images.OG_POOL_MIN_CARDS = sys.maxsize
     site, stored = make_site(args.cards)
     cold: list[tuple[float, float]] = []
     warm: list[tuple[float, float]] = []

@@ -25,6 +25,7 @@ import struct
 import sys
 import threading
 import zlib
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,6 @@ WIDTHS = (96, 160, 320, 640, 960, 1280, 1920)
 # Part of every cache key: change it when the resizing settings change, and cached copies are redone.
 VARIANT_VERSION = "v1"
 OG_SIZE = (1200, 630)  # what Facebook, LinkedIn and X show without cropping
-# Fonts with wide script coverage first; Pillow's own font (Latin only) when none is installed.
 OG_BACKGROUND, OG_STRIPE, OG_TEXT = "#1f4fd1", "#ffb37a", "#ffffff"
 OG_RAMP = 32  # palette entries from the background to the text colour: smooth edges, small files
 OG_TITLE_TOP, OG_TITLE_LINES = 90, 3  # the title is drawn below this row, on at most 3 lines
@@ -52,6 +52,7 @@ OG_TITLE_TOP, OG_TITLE_LINES = 90, 3  # the title is drawn below this row, on at
 OG_CARD_VERSION = "card2"
 # Cards drawn in worker processes when more than OG_POOL_MIN_CARDS are missing (see bench/og_cards.py).
 OG_WORKERS, OG_POOL_MIN_CARDS = 2, 200
+# Fonts with wide script coverage first; Pillow's own font (Latin only) when none is installed.
 OG_FONTS = ("DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf")
 
 
@@ -288,16 +289,17 @@ def _draw_in_worker(title: str) -> bytes:
     return _worker_painter.draw(title)
 
 
-def draw_cards(titles: list[str], org_name: str, logo: bytes | None) -> list[bytes]:
-    """Return the cards of `titles`, in order: drawn by OG_WORKERS processes when there are many."""
+def draw_cards(titles: list[str], org_name: str, logo: bytes | None) -> Iterator[bytes]:
+    """Yield the cards of `titles`, in order: drawn by OG_WORKERS processes when there are many."""
     if len(titles) <= OG_POOL_MIN_CARDS or not _can_fork():
         painter = _painter(org_name, logo)
-        return [painter.draw(title) for title in titles]
+        yield from (painter.draw(title) for title in titles)
+        return
     # Forked workers start in milliseconds with this module loaded; "spawn" would start each
     # interpreter afresh and re-run the caller's main script.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(OG_WORKERS, mp_context=context, initializer=_start_worker, initargs=(org_name, logo)) as pool:
-        return list(pool.map(_draw_in_worker, titles, chunksize=32))
+        yield from pool.map(_draw_in_worker, titles, chunksize=32)
 
 
 def _can_fork() -> bool:
@@ -355,9 +357,10 @@ def og_images(site: Site, stored: dict[str, Stored], cache: Path) -> dict[str, t
             cards[job.title] = _og_file(f"card\0{OG_CARD_VERSION}\0{job.title}\0{org.name}\0{logo_key}", "png", cache)
     # Missing cards are drawn together (in worker processes when there are many), in job order.
     missing = [title for title, (cached, _) in cards.items() if not cached.is_file()]
-    drawn = dict(zip(missing, draw_cards(missing, org.name, logo), strict=True))
-    for title in missing:
-        _cache_write(cards[title][0], drawn[title])
+    drawn = {}
+    for title, card in zip(missing, draw_cards(missing, org.name, logo), strict=True):
+        _cache_write(cards[title][0], card)  # while the workers draw the next ones
+        drawn[title] = card
     for job in site.jobs:
         if job.key not in result:
             cached, path = cards[job.title]

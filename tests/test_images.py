@@ -318,7 +318,7 @@ def test_many_missing_cards_are_drawn_by_worker_processes_in_order(monkeypatch):
     monkeypatch.setattr(images, "OG_POOL_MIN_CARDS", 2)
     titles = [f"Engineer {n}" for n in range(5)]
     logo = picture_bytes((200, 200), "PNG")
-    cards = images.draw_cards(titles, "Acme", logo)
+    cards = list(images.draw_cards(titles, "Acme", logo))
     assert pools == [1]
     assert cards == [images.og_card(title, "Acme", logo) for title in titles]
 
