@@ -15,14 +15,23 @@ its own picture cropped to 1200x630, or a card with its title and the organizati
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import io
 import logging
+import multiprocessing
+import os
+import struct
+import sys
+import threading
+import zlib
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont, ImageOps
+from PIL import ImageColor, ImageDraw, ImageFont, ImageOps
 
 from .config import Config
 from .http import HttpClient
@@ -36,6 +45,13 @@ WIDTHS = (96, 160, 320, 640, 960, 1280, 1920)
 # Part of every cache key: change it when the resizing settings change, and cached copies are redone.
 VARIANT_VERSION = "v1"
 OG_SIZE = (1200, 630)  # what Facebook, LinkedIn and X show without cropping
+OG_BACKGROUND, OG_STRIPE, OG_TEXT = "#1f4fd1", "#ffb37a", "#ffffff"
+OG_RAMP = 32  # palette entries from the background to the text colour: smooth edges, small files
+OG_TITLE_TOP, OG_TITLE_LINES = 90, 3  # the title is drawn below this row, on at most 3 lines
+# Part of a card's cache key: change it when cards are drawn differently, and cached cards are redrawn.
+OG_CARD_VERSION = "card2"
+# Cards drawn in worker processes when more than OG_POOL_MIN_CARDS are missing (see bench/og_cards.py).
+OG_WORKERS, OG_POOL_MIN_CARDS = 2, 200
 # Fonts with wide script coverage first; Pillow's own font (Latin only) when none is installed.
 OG_FONTS = ("DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf")
 
@@ -132,7 +148,9 @@ def resize(content: bytes, width: int, fmt: str) -> bytes:
         return out.getvalue()
 
 
+@functools.lru_cache(maxsize=8)
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Return the card font at `size`, loaded once per process (loading costs more than drawing a line)."""
     for name in OG_FONTS:
         try:
             return ImageFont.truetype(name, size)
@@ -158,29 +176,137 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont | I
     return result
 
 
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _deflate(raw: bytes, level: int, strategy: int, last: bool) -> bytes:
+    """Compress `raw` as a raw deflate piece that can be followed by another (`last`: it ends the stream)."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15, 9, strategy)
+    return compressor.compress(raw) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+
+
+def _adler32_combine(first: int, second: int, second_length: int) -> int:
+    """Return the Adler-32 of two byte strings joined, from the checksum of each (RFC 1950, 8.2)."""
+    a = ((first & 0xFFFF) + (second & 0xFFFF) - 1) % 65521
+    b = ((first >> 16) + (second >> 16) + second_length * ((first & 0xFFFF) - 1)) % 65521
+    return (b << 16) | a
+
+
+class CardPainter:
+    """Draw the Open Graph cards of one organization: its part is drawn and compressed once, then only each title.
+
+    Pillow's PNG encoder spent ~30 ms per card on an RGB image (issue 9). Here a card is a palette
+    PNG whose unchanging rows (above and below the title band) are deflated once; per card, the
+    title is drawn as a greyscale coverage mask, its 256 levels mapped onto OG_RAMP palette
+    entries that blend the background into white (smooth antialiasing without quantizing), and
+    only the band's rows are deflated. Deflate pieces ending in a sync flush can be joined
+    (RFC 1951, 3.2.4), and their Adler-32 checksums combined, so the PNG stays one valid stream.
+    """
+
+    def __init__(self, org_name: str, logo: bytes | None) -> None:
+        background, text = ImageColor.getrgb(OG_BACKGROUND), ImageColor.getrgb(OG_TEXT)
+        ramp = [tuple(round(b + (t - b) * k / (OG_RAMP - 1)) for b, t in zip(background, text, strict=True)) for k in range(OG_RAMP)]
+        self.levels = [round(v * (OG_RAMP - 1) / 255) for v in range(256)]  # coverage -> palette index (0: background)
+        palette = [*ramp, ImageColor.getrgb(OG_STRIPE)]
+        # The image is stored as PNG scanlines: 1 + 1200 bytes a row, the first one the row's filter
+        # type. It is 0 (none, best for palette images), which is also the background's index, so
+        # drawing at x + 1 keeps column 0 right.
+        rows = PILImage.new("L", (OG_SIZE[0] + 1, OG_SIZE[1]), 0)
+        rows.paste(len(palette) - 1, (1, OG_SIZE[1] - 24, OG_SIZE[0] + 1, OG_SIZE[1]))
+        x = 80
+        if logo:
+            with PILImage.open(io.BytesIO(logo)) as source:
+                mark = ImageOps.contain(source.convert("RGBA"), (96, 96))
+            backdrop = PILImage.new("RGBA", (112, 112), "#ffffff")
+            backdrop.alpha_composite(mark, ((112 - mark.width) // 2, (112 - mark.height) // 2))
+            # Median cut: deterministic, and the same result wherever Pillow is installed.
+            tile = backdrop.convert("RGB").quantize(colors=256 - len(palette), method=PILImage.Quantize.MEDIANCUT)
+            indexes, colours = tile.tobytes(), tile.getpalette() or []
+            after = bytes(min(i + len(palette), 255) for i in range(256))  # the logo's entries follow ours
+            palette += [(colours[i], colours[i + 1], colours[i + 2]) for i in range(0, 3 * (max(indexes) + 1), 3)]
+            rows.paste(PILImage.frombytes("L", tile.size, indexes.translate(after)), (1 + 80, 450))
+            x = 216
+        if org_name:
+            ink = PILImage.new("L", (OG_SIZE[0] + 1 - (1 + x), 120), 0)
+            ImageDraw.Draw(ink).text((0, 0), org_name, font=_font(44), fill=255)
+            rows.paste(ink.point(self.levels), (1 + x, 480))
+        self.font = _font(68)
+        self.measure = ImageDraw.Draw(PILImage.new("L", (1, 1)))
+        # The rows above and below the title are deflated once; below, one piece per line count,
+        # so a one-line title only costs the rows it covers.
+        raw, row = rows.tobytes(), OG_SIZE[0] + 1
+        ihdr = struct.pack(">IIBBBBB", OG_SIZE[0], OG_SIZE[1], 8, 3, 0, 0, 0)  # 8-bit palette, no interlace
+        self.head = b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"PLTE", bytes(c for rgb in palette for c in rgb))
+        above = raw[: OG_TITLE_TOP * row]
+        self.above = b"\x78\x01" + _deflate(above, 9, zlib.Z_DEFAULT_STRATEGY, last=False)  # zlib header: deflate, 32K window
+        self.above_adler = zlib.adler32(above)
+        self.below = {}
+        for lines in range(OG_TITLE_LINES + 1):
+            below = raw[_title_bottom(lines) * row :]
+            self.below[lines] = (_deflate(below, 9, zlib.Z_DEFAULT_STRATEGY, last=True), zlib.adler32(below), len(below))
+
+    def draw(self, title: str) -> bytes:
+        """Return the PNG card of `title`."""
+        lines = _wrap(self.measure, title, self.font, OG_SIZE[0] - 160, OG_TITLE_LINES)
+        band = PILImage.new("L", (OG_SIZE[0] + 1, _title_bottom(len(lines)) - OG_TITLE_TOP), 0)
+        draw = ImageDraw.Draw(band)
+        for number, line in enumerate(lines):
+            draw.text((1 + 80, 110 + 84 * number - OG_TITLE_TOP), line, font=self.font, fill=255)
+        raw = band.point(self.levels).tobytes()
+        below, below_adler, below_length = self.below[len(lines)]
+        # Run-length matching only: the band is mostly runs of the background, and it is 3x faster.
+        stream = self.above + _deflate(raw, 1, zlib.Z_RLE, last=False) + below
+        adler = _adler32_combine(_adler32_combine(self.above_adler, zlib.adler32(raw), len(raw)), below_adler, below_length)
+        return self.head + _png_chunk(b"IDAT", stream + struct.pack(">I", adler)) + _png_chunk(b"IEND", b"")
+
+
+def _title_bottom(lines: int) -> int:
+    """Return the row below a title of `lines` lines (each 84 px, from y=110), with room for descenders."""
+    return 110 + 84 * lines + 16
+
+
+@functools.lru_cache(maxsize=4)
+def _painter(org_name: str, logo: bytes | None) -> CardPainter:
+    return CardPainter(org_name, logo)
+
+
 def og_card(title: str, org_name: str, logo: bytes | None = None) -> bytes:
     """Draw a 1200x630 Open Graph PNG: the job title large, the organization's name (and logo) below."""
-    card = PILImage.new("RGB", OG_SIZE, "#1f4fd1")
-    draw = ImageDraw.Draw(card)
-    draw.rectangle((0, OG_SIZE[1] - 24, OG_SIZE[0], OG_SIZE[1]), fill="#ffb37a")
-    title_font = _font(68)
-    lines = _wrap(draw, title, title_font, OG_SIZE[0] - 160, 3)
-    y = 110
-    for line in lines:
-        draw.text((80, y), line, font=title_font, fill="#ffffff")
-        y += 84
-    x = 80
-    if logo:
-        with PILImage.open(io.BytesIO(logo)) as source:
-            mark = ImageOps.contain(source.convert("RGBA"), (96, 96))
-        backdrop = PILImage.new("RGBA", (112, 112), "#ffffff")
-        backdrop.alpha_composite(mark, ((112 - mark.width) // 2, (112 - mark.height) // 2))
-        card.paste(backdrop.convert("RGB"), (80, 450))
-        x = 216
-    draw.text((x, 480), org_name, font=_font(44), fill="#ffffff")
-    out = io.BytesIO()
-    card.save(out, "PNG", optimize=True)
-    return out.getvalue()
+    return _painter(org_name, logo).draw(title)
+
+
+_worker_painter: CardPainter | None = None
+
+
+def _start_worker(org_name: str, logo: bytes | None) -> None:
+    global _worker_painter  # noqa: PLW0603 - one painter per worker process, prepared once
+    _worker_painter = CardPainter(org_name, logo)
+
+
+def _draw_in_worker(title: str) -> bytes:
+    assert _worker_painter is not None
+    return _worker_painter.draw(title)
+
+
+def draw_cards(titles: list[str], org_name: str, logo: bytes | None) -> Iterator[bytes]:
+    """Yield the cards of `titles`, in order: drawn by OG_WORKERS processes when there are many."""
+    if len(titles) <= OG_POOL_MIN_CARDS or not _can_fork():
+        painter = _painter(org_name, logo)
+        yield from (painter.draw(title) for title in titles)
+        return
+    # Forked workers start in milliseconds with this module loaded; "spawn" would start each
+    # interpreter afresh and re-run the caller's main script.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(OG_WORKERS, mp_context=context, initializer=_start_worker, initargs=(org_name, logo)) as pool:
+        yield from pool.map(_draw_in_worker, titles, chunksize=32)
+
+
+def _can_fork() -> bool:
+    """Tell whether card workers can be forked safely and have a CPU of their own."""
+    # Forking a process that runs other threads (`careers serve`) can deadlock the child, and
+    # macOS frameworks are not fork-safe: there, cards are drawn in this process.
+    return sys.platform == "linux" and threading.active_count() == 1 and len(os.sched_getaffinity(0)) >= OG_WORKERS
 
 
 def og_photo(content: bytes) -> bytes:
@@ -192,16 +318,27 @@ def og_photo(content: bytes) -> bytes:
         return out.getvalue()
 
 
-def _og_image(key: str, cache: Path, make: Any, ext: str, alt: str) -> tuple[Image, bytes]:
+def _og_file(key: str, ext: str, cache: Path) -> tuple[Path, str]:
+    """Return where the Open Graph picture of `key` is cached, and its path in the site."""
     digest = hashlib.sha256(f"{VARIANT_VERSION}\0{key}".encode()).hexdigest()
-    cached = cache / "media" / f"og-{digest}.{ext}"
+    return cache / "media" / f"og-{digest}.{ext}", f"media/og-{digest[:16]}.{ext}"
+
+
+def _cache_write(path: Path, content: bytes) -> None:
+    """Write a cache file whole or not at all: a cut-off card would be reused by every later build."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    part.write_bytes(content)
+    os.replace(part, path)
+
+
+def _og_image(key: str, cache: Path, make: Any, ext: str, alt: str) -> tuple[Image, bytes]:
+    cached, path = _og_file(key, ext, cache)
     if cached.is_file():
         content = cached.read_bytes()
     else:
         content = make()
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_bytes(content)
-    path = f"media/og-{digest[:16]}.{ext}"
+        _cache_write(cached, content)
     return Image(url=path, alt=alt, path=path, width=OG_SIZE[0], height=OG_SIZE[1]), content
 
 
@@ -211,14 +348,26 @@ def og_images(site: Site, stored: dict[str, Stored], cache: Path) -> dict[str, t
     logo = stored[org.logo.url].content if org.logo and org.logo.url in stored else None
     logo_key = hashlib.sha256(logo).hexdigest() if logo else ""
     result = {}
+    cards: dict[str, tuple[Path, str]] = {}  # title -> its card's cache file and site path
     for job in site.jobs:
         if job.image and job.image.url in stored:
             picture = stored[job.image.url]
             result[job.key] = _og_image(f"photo\0{picture.path}", cache, lambda c=picture.content: og_photo(c), "jpg", job.image.alt)
-        else:
-            key = f"card\0{job.title}\0{org.name}\0{logo_key}"
-            result[job.key] = _og_image(key, cache, lambda t=job.title: og_card(t, org.name, logo), "png", f"{job.title} · {org.name}")
-    result[""] = _og_image(f"card\0\0{org.name}\0{logo_key}", cache, lambda: og_card(org.name, "", logo), "png", org.name)
+        elif job.title not in cards:
+            cards[job.title] = _og_file(f"card\0{OG_CARD_VERSION}\0{job.title}\0{org.name}\0{logo_key}", "png", cache)
+    # Missing cards are drawn together (in worker processes when there are many), in job order.
+    missing = [title for title, (cached, _) in cards.items() if not cached.is_file()]
+    drawn = {}
+    for title, card in zip(missing, draw_cards(missing, org.name, logo), strict=True):
+        _cache_write(cards[title][0], card)  # while the workers draw the next ones
+        drawn[title] = card
+    for job in site.jobs:
+        if job.key not in result:
+            cached, path = cards[job.title]
+            content = drawn[job.title] if job.title in drawn else cached.read_bytes()
+            result[job.key] = Image(url=path, alt=f"{job.title} · {org.name}", path=path, width=OG_SIZE[0], height=OG_SIZE[1]), content
+    site_card = f"card\0{OG_CARD_VERSION}\0\0{org.name}\0{logo_key}"
+    result[""] = _og_image(site_card, cache, lambda: og_card(org.name, "", logo), "png", org.name)
     return result
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import zlib
 from pathlib import Path
 
+import pytest
 from PIL import Image as PILImage
+from PIL import ImageChops, ImageDraw
 
 from generator import images
 from generator.build import BuildOptions, build_site
@@ -166,10 +170,157 @@ def test_a_file_that_is_not_an_image_is_skipped_with_a_warning(make_site):
     assert og and og.group(1) == "png"  # the generated card instead of the missing picture
 
 
-def test_og_card_wraps_long_titles_and_keeps_its_size():
-    card = images.og_card("A very long job title " * 12, "Acme", None)
+BACKGROUND = (0x1F, 0x4F, 0xD1)
+LONG_TITLE = "A very long job title " * 12
+
+
+def open_card(card: bytes) -> PILImage.Image:
+    picture = PILImage.open(io.BytesIO(card))
+    picture.load()
+    return picture.convert("RGB")
+
+
+def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    """Return a PNG's (type, data) chunks, checking each CRC."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, at = [], 8
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
+        assert struct.unpack(">I", data[at + 8 + length : at + 12 + length])[0] == zlib.crc32(kind + body)
+        chunks.append((kind, body))
+        at += 12 + length
+    return chunks
+
+
+def rows_with_ink(picture: PILImage.Image, box: tuple[int, int, int, int]) -> list[int]:
+    """Return the rows of `box` where some pixel is not the background."""
+    left, top, right, bottom = box
+    return [y for y in range(top, bottom) if any(picture.getpixel((x, y)) != BACKGROUND for x in range(left, right, 2))]
+
+
+def test_og_card_is_a_valid_1200x630_palette_png_whose_stream_checks_out():
+    card = images.og_card("Backend Engineer", "Acme", picture_bytes((200, 200), "PNG"))
     with PILImage.open(io.BytesIO(card)) as picture:
-        assert picture.size == images.OG_SIZE and picture.format == "PNG"
+        picture.verify()
+    with PILImage.open(io.BytesIO(card)) as picture:
+        assert picture.size == images.OG_SIZE and picture.format == "PNG" and picture.mode == "P"
+    chunks = png_chunks(card)
+    assert [kind for kind, _ in chunks] == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+    assert len(chunks[1][1]) // 3 <= 256
+    rows = zlib.decompress(chunks[2][1])  # raises when the joined pieces or their Adler-32 are wrong
+    assert len(rows) == 630 * 1201 and all(rows[y * 1201] == 0 for y in range(630))  # filter byte "none" on every row
+
+
+def test_og_card_bytes_are_the_same_every_time():
+    logo = picture_bytes((200, 200), "PNG", "RGBA", (200, 30, 30, 255))
+    first = images.og_card("Data Analyst", "Acme", logo)
+    images._painter.cache_clear()  # a painter prepared afresh, as in the next build
+    assert images.og_card("Data Analyst", "Acme", logo) == first
+    assert images.og_card("Data Analyst", "Acme", None) != first
+
+
+def test_og_card_looks_like_the_title_drawn_straight_onto_the_card():
+    # The reference: the card drawn in RGB with Pillow, as before issue 9. The palette card may
+    # only differ by the rounding of its 32 blend levels.
+    reference = PILImage.new("RGB", images.OG_SIZE, BACKGROUND)
+    draw = ImageDraw.Draw(reference)
+    draw.rectangle((0, 630 - 24, 1200, 630), fill=images.OG_STRIPE)
+    font = images._font(68)
+    for number, line in enumerate(images._wrap(draw, "Senior Site Reliability Engineer, Platform", font, 1040, 3)):
+        draw.text((80, 110 + 84 * number), line, font=font, fill="#ffffff")
+    draw.text((80, 480), "Acme Robotics", font=images._font(44), fill="#ffffff")
+    card = open_card(images.og_card("Senior Site Reliability Engineer, Platform", "Acme Robotics"))
+    difference = ImageChops.difference(card, reference)
+    assert max(high for _, high in difference.getextrema()) <= 5
+    assert ImageChops.difference(card.crop((0, 606, 1200, 630)), reference.crop((0, 606, 1200, 630))).getbbox() is None
+
+
+def test_og_card_text_is_antialiased():
+    card = open_card(images.og_card("Backend Engineer", "Acme"))
+    band = card.crop((0, images.OG_TITLE_TOP, 1200, images._title_bottom(1)))
+    shades = {colour for _, colour in band.getcolors(maxcolors=4096)}
+    assert len(shades) >= 16  # the blend from background to white, not two colours
+    assert BACKGROUND in shades and (255, 255, 255) in shades
+
+
+def test_long_titles_wrap_to_three_lines_ending_with_an_ellipsis():
+    draw = ImageDraw.Draw(PILImage.new("L", (1, 1)))
+    font = images._font(68)
+    lines = images._wrap(draw, LONG_TITLE, font, 1040, 3)
+    assert len(lines) == 3 and lines[-1].endswith("…") and not lines[0].endswith("…")
+    assert all(draw.textlength(line, font=font) <= 1040 for line in lines)
+    assert images._wrap(draw, "Backend Engineer", font, 1040, 3) == ["Backend Engineer"]
+    one, three = (open_card(images.og_card(title, "Acme")) for title in ("Backend Engineer", LONG_TITLE))
+    title_area = (80, images.OG_TITLE_TOP, 1120, 440)
+    assert max(rows_with_ink(one, title_area)) < 110 + 84
+    assert 110 + 2 * 84 < max(rows_with_ink(three, title_area)) < images._title_bottom(3)
+
+
+def test_the_logo_is_drawn_at_the_bottom_left():
+    logo = picture_bytes((300, 150), "PNG", "RGBA", (230, 60, 40, 255))
+    with_logo, without = (open_card(images.og_card("Backend Engineer", "Acme", bytes_)) for bytes_ in (logo, None))
+    centre = with_logo.getpixel((136, 506))
+    assert max(abs(a - b) for a, b in zip(centre, (230, 60, 40), strict=True)) <= 8
+    assert with_logo.getpixel((84, 454)) == (255, 255, 255)  # the white backdrop around a wide logo
+    assert without.crop((80, 450, 192, 470)).getcolors() == [(112 * 20, BACKGROUND)]
+    assert rows_with_ink(with_logo, (216, 470, 400, 600)) and rows_with_ink(without, (80, 470, 400, 600))  # the name moves right of the logo
+
+
+def test_right_to_left_and_cjk_titles_are_drawn():
+    for title in ("מפתח/ת Full Stack בכיר/ה", "高级软件工程师 后端", "مهندس برمجيات أول", ""):
+        card = open_card(images.og_card(title, "אקמה"))
+        assert card.size == images.OG_SIZE
+        assert bool(rows_with_ink(card, (80, images.OG_TITLE_TOP, 1120, 440))) == bool(title)
+
+
+def test_adler32_of_joined_pieces_is_combined_from_each_piece():
+    pieces = [b"", b"a", bytes(range(256)) * 300, b"\xff" * 70_000]
+    for first in pieces:
+        for second in pieces:
+            assert images._adler32_combine(zlib.adler32(first), zlib.adler32(second), len(second)) == zlib.adler32(first + second)
+
+
+def test_cards_are_drawn_once_then_read_from_the_cache(make_site, monkeypatch):
+    root = make_pictured(make_site)
+    (root / "content/jobs/c.md").write_text(JOB.format(id="C", title="Plain job", extra=""), encoding="utf-8")
+    drawn: list[str] = []
+    real = images.CardPainter.draw
+
+    def counting(painter: images.CardPainter, title: str) -> bytes:
+        drawn.append(title)
+        return real(painter, title)
+
+    monkeypatch.setattr(images.CardPainter, "draw", counting)
+    out = build(root)
+    assert sorted(drawn) == ["Acme", "Plain job"]  # the site's card, and one for the two jobs of the same title
+    first = {p.name: p.read_bytes() for p in (out / "media").glob("og-*.png")}
+    drawn.clear()
+    build(root)
+    assert drawn == []
+    assert {p.name: p.read_bytes() for p in (out / "media").glob("og-*.png")} == first
+    (root / "content/jobs/c.md").write_text(JOB.format(id="C", title="Other job", extra=""), encoding="utf-8")
+    build(root)
+    assert drawn == ["Other job"]
+
+
+def test_many_missing_cards_are_drawn_by_worker_processes_in_order(monkeypatch):
+    if not images._can_fork():
+        pytest.skip("cards are drawn in-process here (no fork, or threads running)")
+    pools: list[int] = []
+
+    class CountingPool(images.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs) -> None:
+            pools.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(images, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(images, "OG_POOL_MIN_CARDS", 2)
+    titles = [f"Engineer {n}" for n in range(5)]
+    logo = picture_bytes((200, 200), "PNG")
+    cards = list(images.draw_cards(titles, "Acme", logo))
+    assert pools == [1]
+    assert cards == [images.og_card(title, "Acme", logo) for title in titles]
 
 
 def test_the_cover_leads_the_home_page_and_the_gallery_is_lazy(make_site):
