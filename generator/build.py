@@ -27,9 +27,9 @@ from .http import Stats
 from .model import Image, Job, Organization, Site, SourceData, fingerprint, slugify
 from .normalize import markdown_to_html
 from .progress import Progress
-from .render import RenderCache, Renderer, render_site
+from .render import RenderCache, Renderer, render_files
 from .sources import SOURCES, FetchContext
-from .write import WriteResult, write_site
+from .write import WriteResult
 
 log = logging.getLogger(__name__)
 
@@ -255,6 +255,7 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     same_output = manifest.get("output") == str(output) and isinstance(manifest.get("files"), list)
     write.recover(output)
     existing = write.existing_files(output)
+    writer: write.SiteWriter | None = None
     try:
         renderer = Renderer(config, site)
         site_key = renderer.site_key()
@@ -265,23 +266,35 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
             log.info("nothing changed since the last build; the output is up to date")
             report.written = WriteResult(unchanged=len(manifest["files"]))
             report.pages_reused = int(manifest.get("job_pages", 0))
-            files = None
         else:
             cache = RenderCache(previous=manifest.get("pages", {}) if same_output else {}, exists=existing.__contains__)
             options.progress.start("rendering", len(site.jobs))
             cache.on_page = lambda: options.progress.advance("rendering")
-            files = render_site(config, site, cache, renderer)
+            # Pages go to the writer one by one (changed ones into its staging folder), never all in memory.
+            writer = write.SiteWriter(output, existing)
+            for path, content in render_files(config, site, cache, renderer):
+                writer.add(path, content)
+            for path, content in site.media.items():
+                writer.add(path, content)
             options.progress.finish("rendering", f"{cache.rendered} job pages rendered, {cache.reused} unchanged")
-            files.update(site.media)
             report.pages_rendered, report.pages_reused = cache.rendered, cache.reused
-    except GeneratorError:
-        raise
-    except Exception as exc:  # a template error must fail the build with one line, not a traceback
+        changes = notify.changed_urls(config, site, report, before, renderer)  # job URLs for `careers notify`
+    except BaseException as exc:
+        if writer is not None:
+            writer.abort()
+        if isinstance(exc, GeneratorError) or not isinstance(exc, Exception):
+            raise
+        # A template error must fail the build with one line, not a traceback.
         raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
-    changes = notify.changed_urls(config, site, report, before, renderer)  # job URLs for `careers notify`
-    if files is not None:
-        report.written = write_site(files, output, existing)
-        manifest = {"site": site_key, "output": str(output), "pages": cache.keys, "job_pages": cache.rendered + cache.reused, "files": sorted(files)}
+    if writer is not None:
+        report.written = writer.commit()
+        manifest = {
+            "site": site_key,
+            "output": str(output),
+            "pages": cache.keys,
+            "job_pages": cache.rendered + cache.reused,
+            "files": sorted(writer.paths),
+        }
     for name, data, source_state in fetched:
         if name not in local_sources:  # the local source's files are their own snapshot
             snapshot.save_snapshot(config.cache_dir, name, data, source_state)

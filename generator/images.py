@@ -342,12 +342,12 @@ def _og_image(key: str, cache: Path, make: Any, ext: str, alt: str) -> tuple[Ima
     return Image(url=path, alt=alt, path=path, width=OG_SIZE[0], height=OG_SIZE[1]), content
 
 
-def og_images(site: Site, stored: dict[str, Stored], cache: Path) -> dict[str, tuple[Image, bytes]]:
+def og_images(site: Site, stored: dict[str, Stored], cache: Path) -> dict[str, tuple[Image, bytes | Path]]:
     """Return each job's Open Graph picture (key: job key) and the site's own (key: "")."""
     org = site.organization
     logo = stored[org.logo.url].content if org.logo and org.logo.url in stored else None
     logo_key = hashlib.sha256(logo).hexdigest() if logo else ""
-    result = {}
+    result: dict[str, tuple[Image, bytes | Path]] = {}
     cards: dict[str, tuple[Path, str]] = {}  # title -> its card's cache file and site path
     for job in site.jobs:
         if job.image and job.image.url in stored:
@@ -357,15 +357,13 @@ def og_images(site: Site, stored: dict[str, Stored], cache: Path) -> dict[str, t
             cards[job.title] = _og_file(f"card\0{OG_CARD_VERSION}\0{job.title}\0{org.name}\0{logo_key}", "png", cache)
     # Missing cards are drawn together (in worker processes when there are many), in job order.
     missing = [title for title, (cached, _) in cards.items() if not cached.is_file()]
-    drawn = {}
     for title, card in zip(missing, draw_cards(missing, org.name, logo), strict=True):
         _cache_write(cards[title][0], card)  # while the workers draw the next ones
-        drawn[title] = card
     for job in site.jobs:
         if job.key not in result:
             cached, path = cards[job.title]
-            content = drawn[job.title] if job.title in drawn else cached.read_bytes()
-            result[job.key] = Image(url=path, alt=f"{job.title} · {org.name}", path=path, width=OG_SIZE[0], height=OG_SIZE[1]), content
+            # The writer copies the card from the cache when the output lacks it: thousands of cards never sit in memory.
+            result[job.key] = Image(url=path, alt=f"{job.title} · {org.name}", path=path, width=OG_SIZE[0], height=OG_SIZE[1]), cached
     site_card = f"card\0{OG_CARD_VERSION}\0\0{org.name}\0{logo_key}"
     result[""] = _og_image(site_card, cache, lambda: og_card(org.name, "", logo), "png", org.name)
     return result
@@ -418,10 +416,11 @@ def store_images(config: Config, site: Site, options: Any, report: Any) -> Site:
     )
     site.jobs = [place_job(j) for j in site.jobs]
     site.offices = [place_office(o) for o in site.offices]
-    site.media = {s.path: s.content for s in stored.values()}
+    media: dict[str, bytes | Path] = {s.path: s.content for s in stored.values()}
     for s in stored.values():
-        site.media.update({path: content for _, path, content in s.variants})
-    for key, (image, content) in og_images(site, stored, config.cache_dir).items():
+        media.update({path: content for _, path, content in s.variants})
+    site.media = media
+    for key, (image, og_content) in og_images(site, stored, config.cache_dir).items():
         site.og_images[key] = image
-        site.media[image.path] = content  # type: ignore[index]
+        site.media[image.path] = og_content  # type: ignore[index]
     return site

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
+from pathlib import Path
 from typing import Any
 
 # Google's case-sensitive employmentType values.
@@ -301,7 +302,7 @@ class Site:
     pages: list[ContentPage] = field(default_factory=list)
     closed: list[ClosedJob] = field(default_factory=list)
     moved: list[tuple[str, Job]] = field(default_factory=list)  # (old slug, job) after a rename
-    media: dict[str, bytes] = field(default_factory=dict)  # stored images: site path -> bytes
+    media: dict[str, bytes | Path] = field(default_factory=dict)  # stored images: site path -> bytes, or the cache file holding them
     og_images: dict[str, Image] = field(default_factory=dict)  # job key -> its Open Graph picture
     warnings: list[str] = field(default_factory=list)
     companies: list[Organization] = field(default_factory=list)  # job boards: every hiring company

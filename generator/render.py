@@ -9,7 +9,7 @@ import functools
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -365,30 +365,32 @@ class RenderCache:
 
 def render_site(config: Config, site: Site, cache: RenderCache | None = None, renderer: Renderer | None = None) -> dict[str, Content]:
     """Return every file of the site, keyed by its path in the output folder."""
-    renderer = renderer or Renderer(config, site)
-    renderer.cache = cache or RenderCache()
-    pages: dict[str, Content] = dict(renderer.asset_files)
-
-    def emit(path: str, content: str | Content) -> None:
+    pages: dict[str, Content] = {}
+    for path, content in render_files(config, site, cache, renderer):
         if path in pages:
             raise ValueError(f"two pages want to be written to {path}")
-        pages[path] = content.encode("utf-8") if isinstance(content, str) else content
+        pages[path] = content
+    return dict(sorted(pages.items()))
+
+
+def render_files(config: Config, site: Site, cache: RenderCache | None = None, renderer: Renderer | None = None) -> Iterator[tuple[str, Content]]:
+    """Yield every file of the site as (path in the output folder, content), one at a time."""
+    renderer = renderer or Renderer(config, site)
+    renderer.cache = cache or RenderCache()
+    yield from renderer.asset_files.items()
+
+    def encoded(path: str, content: str | Content) -> tuple[str, Content]:
+        return path, content.encode("utf-8") if isinstance(content, str) else content
 
     for section in renderer.sections.values():
         for path, html in render_section(renderer, section):
-            emit(path, html)
+            yield encoded(path, html)
     default = renderer.sections[config.site.default_language]
     if default.prefix:
         # site.default_language_prefix: every language has its prefix, so "/" sends visitors to the default one.
-        emit("index.html", redirect_page(renderer.absolute(f"{default.prefix}/"), config.site.title))
-    emit("404.html", render_template(renderer, renderer.sections[config.site.default_language], "404.html", "/404.html", title=None, noindex=True))
-    sitemap_entries = sitemap(renderer)
-    emit("sitemap.xml", sitemap_xml(sitemap_entries))
-    emit("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute('sitemap.xml')}\n")
-    emit("feed.xml", atom_feed(renderer))
-    emit("jobs.json", jobs_json(renderer))
-    emit("feed.json", feeds.json_feed(renderer))
-    emit("indeed.xml", feeds.indeed_xml(renderer))
+        yield encoded("index.html", redirect_page(renderer.absolute(f"{default.prefix}/"), config.site.title))
+    yield encoded("404.html", render_template(renderer, default, "404.html", "/404.html", title=None, noindex=True))
+    yield from ((path, text.encode("utf-8")) for path, text in site_files(renderer).items())
     closed_paths = [renderer.url(f"{s.prefix}/jobs/{c.slug}/") for s in renderer.sections.values() for c in s.closed]
     moved_paths = []
     for old_slug, job in site.moved:
@@ -396,10 +398,21 @@ def render_site(config: Config, site: Site, cache: RenderCache | None = None, re
         old_path = f"{section.prefix}/jobs/{old_slug}/"
         target = renderer.job_url(job)
         moved_paths.append((renderer.url(old_path), target))
-        emit(old_path.lstrip("/") + "index.html", redirect_page(renderer.absolute(renderer.job_paths[job.key]), job.title))
+        yield encoded(old_path.lstrip("/") + "index.html", redirect_page(renderer.absolute(renderer.job_paths[job.key]), job.title))
     for path, content in lifecycle.host_rules(closed_paths, moved_paths).items():
-        emit(path, content)
-    return dict(sorted(pages.items()))
+        yield encoded(path, content)
+
+
+def site_files(renderer: Renderer) -> dict[str, str]:
+    """Return the files about the whole site: sitemap, robots.txt, feeds and jobs.json."""
+    return {
+        "sitemap.xml": sitemap_xml(sitemap(renderer)),
+        "robots.txt": f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute('sitemap.xml')}\n",
+        "feed.xml": atom_feed(renderer),
+        "jobs.json": jobs_json(renderer),
+        "feed.json": feeds.json_feed(renderer),
+        "indeed.xml": feeds.indeed_xml(renderer),
+    }
 
 
 def job_urls(config: Config, site: Site, pages: Iterable[tuple[str, str, str | None]] = (), renderer: Renderer | None = None) -> dict[str, str]:

@@ -109,40 +109,77 @@ def recover(output: Path) -> None:
         os.replace(previous, output)
 
 
+class SiteWriter:
+    """Receive the site file by file (nothing is kept in memory), then commit it or abort.
+
+    Files that differ from the output are written into a staging folder as they arrive; `commit`
+    moves them in, `abort` (or any failure before `commit`) leaves the output as it was.
+    """
+
+    def __init__(self, output: Path, existing: set[str] | None = None):
+        self.output = output.resolve()
+        recover(self.output)
+        self.current = existing_files(self.output) if existing is None else existing
+        self.first = not self.output.is_dir()
+        self.result = WriteResult()
+        self.paths: set[str] = set()
+        self._staging: Path | None = None
+
+    def _stage(self) -> Path:
+        if self._staging is None:
+            self.output.parent.mkdir(parents=True, exist_ok=True)
+            self._staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent))
+        return self._staging if self.first else self._staging / "new"
+
+    def add(self, path: str, content: Content) -> None:
+        path = _safe(path)
+        if path in self.paths:
+            raise BuildError(f"two pages want to be written to {path}")
+        self.paths.add(path)
+        if not self.first and path in self.current and _same(self.output / path, content, path):
+            self.result.unchanged += 1
+            return
+        _put(self._stage() / path, content)
+        self.result.written.append(path)
+
+    def commit(self) -> WriteResult:
+        """Make the output hold exactly the files added; write nothing when nothing changed."""
+        result = self.result
+        result.written.sort()
+        result.removed = sorted(self.current - self.paths)
+        try:
+            if self.first:
+                staging = self._stage()
+                _open_permissions(staging)
+                os.replace(staging, self.output)
+                self._staging = None
+            elif result.changed:
+                self._stage()
+                _swap_in(self.output, self._staging, result)  # type: ignore[arg-type]
+        finally:
+            self.abort()
+        return result
+
+    def abort(self) -> None:
+        """Drop what was staged; the output stays as it was."""
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+
+
 def write_site(files: Mapping[str, Content], output: Path, existing: set[str] | None = None) -> WriteResult:
     """Make `output` hold exactly `files`; write nothing when nothing changed, only the changes otherwise.
 
     `existing` is the output's file list when the caller already read it (see existing_files).
     """
-    output = output.resolve()
-    recover(output)
-    files = {_safe(k): v for k, v in files.items()}
-    current = existing_files(output) if existing is None else existing
-    result = WriteResult()
-    for path, content in sorted(files.items()):
-        if path in current and _same(output / path, content, path):
-            result.unchanged += 1
-        else:
-            result.written.append(path)
-    result.removed = sorted(set(current) - set(files))
-    if not result.changed and output.is_dir():
-        return result
-
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+    writer = SiteWriter(output, existing)
     try:
-        if not output.is_dir():
-            for path in result.written:
-                _put(staging / path, files[path])
-            _open_permissions(staging)
-            os.replace(staging, output)
-            return result
-        for path in result.written:
-            _put(staging / "new" / path, files[path])
-        _swap_in(output, staging, result)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return result
+        for path, content in sorted(files.items()):
+            writer.add(path, content)
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.commit()
 
 
 def _swap_in(output: Path, staging: Path, result: WriteResult) -> None:

@@ -342,9 +342,7 @@ def _link_translations(jobs: list[Job], files: dict[str, str], drafts: set[str],
         ref = job.translation_key
         if ref is not None:
             if ref not in by_id and ref not in drafts:
-                problems.append(
-                    f"{files[job.id]}: translation_of {ref!r} is not the id of a job; write the id of the job this one translates"
-                )
+                problems.append(f"{files[job.id]}: translation_of {ref!r} is not the id of a job; write the id of the job this one translates")
                 continue
             # A translation of a translation still points at the original.
             ref = (by_id[ref].translation_key or ref) if ref in by_id else ref
