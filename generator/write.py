@@ -91,12 +91,20 @@ def _same(target: Path, content: Content, path: str) -> bool:
         return False
 
 
-def _put(target: Path, content: Content) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _put(target: Path, content: Content, folders: set[Path] | None = None) -> None:
+    parent = target.parent
+    if folders is None or parent not in folders:
+        parent.mkdir(parents=True, exist_ok=True)
+        if folders is not None:
+            folders.add(parent)
     if isinstance(content, Path):
-        shutil.copyfile(content, target)
+        try:
+            os.link(content, target)  # a cached file: share its bytes (files are replaced, never changed in place)
+        except OSError:
+            shutil.copyfile(content, target)
     elif isinstance(content, bytes):
-        target.write_bytes(content)
+        with open(target, "wb") as out:
+            out.write(content)
     else:
         raise BuildError(f"{target.name}: a reused page is missing from the output; rebuild to render it again")
     os.chmod(target, 0o644)
@@ -124,6 +132,7 @@ class SiteWriter:
         self.result = WriteResult()
         self.paths: set[str] = set()
         self._staging: Path | None = None
+        self._folders: set[Path] = set()  # folders made in the staging folder, so each is made once
 
     def _stage(self) -> Path:
         if self._staging is None:
@@ -139,7 +148,7 @@ class SiteWriter:
         if not self.first and path in self.current and _same(self.output / path, content, path):
             self.result.unchanged += 1
             return
-        _put(self._stage() / path, content)
+        _put(self._stage() / path, content, self._folders)
         self.result.written.append(path)
 
     def commit(self) -> WriteResult:

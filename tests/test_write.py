@@ -119,6 +119,7 @@ def test_a_failure_while_staging_touches_nothing(tmp_path: Path, monkeypatch: py
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
+    monkeypatch.setattr(generator.write.os, "link", full)
     monkeypatch.setattr(generator.write.shutil, "copyfile", full)
     source = tmp_path / "card.png"
     source.write_bytes(b"png")
