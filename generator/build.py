@@ -188,8 +188,11 @@ def merge_site(config: Config, fetched: list[tuple[str, SourceData, dict[str, An
     org = Organization()
     offices: dict[str, Any] = {}
     departments: dict[str, Any] = {}
+    companies: dict[str, Organization] = {}
     for _, data, _ in fetched:
         site.jobs.extend(data.jobs)
+        for company in data.companies:
+            companies.setdefault(company.id, company)
         for office in data.offices:
             offices.setdefault(office.id, office)
         for department in data.departments:
@@ -212,7 +215,22 @@ def merge_site(config: Config, fetched: list[tuple[str, SourceData, dict[str, An
     site.departments = sorted(departments.values(), key=lambda d: d.name.lower())
     site.pages = pages.load_pages(config)
     site.jobs = distinct_slugs(site.jobs)
+    site.companies = distinct_company_slugs(list(companies.values()))
     return site
+
+
+def distinct_company_slugs(companies: list[Organization]) -> list[Organization]:
+    """Give every company a URL segment of its own: its slug, else its name; a taken one gets the reference appended."""
+    taken: set[str] = set()
+    result = []
+    for company in sorted(companies, key=lambda c: (c.name.lower(), c.id)):
+        reference = slugify(company.id.partition(":")[2] or company.id)
+        slug = slugify(company.slug) or slugify(company.name) or reference
+        if slug in taken:
+            slug = f"{slug}-{reference}".strip("-")
+        taken.add(slug)
+        result.append(company if slug == company.slug else dataclasses.replace(company, slug=slug))
+    return result
 
 
 def distinct_slugs(jobs: list[Job]) -> list[Job]:

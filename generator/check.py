@@ -337,8 +337,15 @@ def check_site(site: Path) -> list[str]:
     if not sitemap.is_file():
         problems.append("sitemap.xml: missing")
     elif base_url:
-        for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap.read_text(encoding="utf-8")):
-            target = _target(site, base_url, base_path, base_url + "/", loc.replace("&amp;", "&"))
-            if target is None or not target.is_file():
-                problems.append(f"sitemap.xml: {loc} does not resolve to a page of the site")
+        pending = [sitemap]
+        while pending:
+            current = pending.pop(0)
+            text = current.read_text(encoding="utf-8")
+            name = current.relative_to(site).as_posix()
+            for loc in re.findall(r"<loc>([^<]+)</loc>", text):
+                target = _target(site, base_url, base_path, base_url + "/", loc.replace("&amp;", "&"))
+                if target is None or not target.is_file():
+                    problems.append(f"{name}: {loc} does not resolve to a page of the site")
+                elif "<sitemapindex" in text and current == sitemap:
+                    pending.append(target)  # an index of sitemaps: check the URLs of each one too
     return problems

@@ -35,7 +35,7 @@ from PIL import ImageColor, ImageDraw, ImageFont, ImageOps
 
 from .config import Config
 from .http import HttpClient
-from .model import Image, Job, Office, Site
+from .model import Image, Job, Office, Organization, Site
 
 log = logging.getLogger(__name__)
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "AVIF": "avif"}
@@ -71,6 +71,10 @@ def _images_of(site: Site) -> list[Image]:
     found += [j.image for j in site.jobs if j.image]
     found += [o.image for o in site.offices if o.image]
     found += [o.image for j in site.jobs for o in j.offices if o.image]
+    for company in site.companies:
+        found += [i for i in (company.logo, company.cover, *company.gallery) if i]
+        found += [v.thumbnail for v in company.videos if v.thumbnail]  # stored here: a video loads nothing from its host until played
+        found += [o.image for o in company.offices if o.image]
     return found
 
 
@@ -343,27 +347,46 @@ def _og_image(key: str, cache: Path, make: Any, ext: str, alt: str) -> tuple[Ima
 
 
 def og_images(site: Site, stored: dict[str, Stored], cache: Path) -> dict[str, tuple[Image, bytes | Path]]:
-    """Return each job's Open Graph picture (key: job key) and the site's own (key: "")."""
-    org = site.organization
-    logo = stored[org.logo.url].content if org.logo and org.logo.url in stored else None
-    logo_key = hashlib.sha256(logo).hexdigest() if logo else ""
+    """Return each job's Open Graph picture (key: job key) and the site's own (key: "").
+
+    A job's card shows its title with its hiring organization's name and logo: the site's own, or
+    on a job board the job's company.
+    """
+
+    def logo_of(org: Organization) -> tuple[bytes | None, str]:
+        logo = stored[org.logo.url].content if org.logo and org.logo.url in stored else None
+        return logo, hashlib.sha256(logo).hexdigest() if logo else ""
+
+    logos: dict[str, tuple[bytes | None, str]] = {}  # organization id ("" for the site's) -> logo bytes and hash
     result: dict[str, tuple[Image, bytes | Path]] = {}
-    cards: dict[str, tuple[Path, str]] = {}  # title -> its card's cache file and site path
+    cards: dict[tuple[str, str], tuple[Path, str]] = {}  # (organization id, title) -> its card's cache file and site path
     for job in site.jobs:
+        org = site.company_of(job)
+        if org.id not in logos:
+            logos[org.id] = logo_of(org)
         if job.image and job.image.url in stored:
             picture = stored[job.image.url]
             result[job.key] = _og_image(f"photo\0{picture.path}", cache, lambda c=picture.content: og_photo(c), "jpg", job.image.alt)
-        elif job.title not in cards:
-            cards[job.title] = _og_file(f"card\0{OG_CARD_VERSION}\0{job.title}\0{org.name}\0{logo_key}", "png", cache)
-    # Missing cards are drawn together (in worker processes when there are many), in job order.
-    missing = [title for title, (cached, _) in cards.items() if not cached.is_file()]
-    for title, card in zip(missing, draw_cards(missing, org.name, logo), strict=True):
-        _cache_write(cards[title][0], card)  # while the workers draw the next ones
+        elif (org.id, job.title) not in cards:
+            key = f"card\0{OG_CARD_VERSION}\0{job.title}\0{org.name}\0{logos[org.id][1]}"
+            cards[(org.id, job.title)] = _og_file(key, "png", cache)
+    # Missing cards are drawn together per organization (in worker processes when there are many), in job order.
+    missing: dict[str, list[str]] = {}
+    for (org_id, title), (cached, _) in cards.items():
+        if not cached.is_file():
+            missing.setdefault(org_id, []).append(title)
+    names = {job_org.id: job_org.name for job_org in [site.organization, *site.companies]}
+    for org_id, titles in missing.items():
+        for title, card in zip(titles, draw_cards(titles, names.get(org_id, site.organization.name), logos[org_id][0]), strict=True):
+            _cache_write(cards[(org_id, title)][0], card)  # while the workers draw the next ones
     for job in site.jobs:
         if job.key not in result:
-            cached, path = cards[job.title]
+            org = site.company_of(job)
+            cached, path = cards[(org.id, job.title)]
             # The writer copies the card from the cache when the output lacks it: thousands of cards never sit in memory.
             result[job.key] = Image(url=path, alt=f"{job.title} · {org.name}", path=path, width=OG_SIZE[0], height=OG_SIZE[1]), cached
+    org = site.organization
+    logo, logo_key = logos.get(org.id) or logo_of(org)
     site_card = f"card\0{OG_CARD_VERSION}\0\0{org.name}\0{logo_key}"
     result[""] = _og_image(site_card, cache, lambda: og_card(org.name, "", logo), "png", org.name)
     return result
@@ -410,10 +433,18 @@ def store_images(config: Config, site: Site, options: Any, report: Any) -> Site:
             return job  # the same object keeps its memoized fingerprint
         return dataclasses.replace(job, image=place(job.image), offices=tuple(place_office(o) for o in job.offices))
 
-    org = site.organization
-    site.organization = dataclasses.replace(
-        org, logo=place(org.logo), cover=place(org.cover), gallery=tuple(i for i in (place(g) for g in org.gallery) if i)
-    )
+    def place_organization(org: Organization) -> Organization:
+        return dataclasses.replace(
+            org,
+            logo=place(org.logo),
+            cover=place(org.cover),
+            gallery=tuple(i for i in (place(g) for g in org.gallery) if i),
+            videos=tuple(dataclasses.replace(v, thumbnail=place(v.thumbnail)) if v.thumbnail else v for v in org.videos),
+            offices=tuple(place_office(o) for o in org.offices),
+        )
+
+    site.organization = place_organization(site.organization)
+    site.companies = [place_organization(c) for c in site.companies]
     site.jobs = [place_job(j) for j in site.jobs]
     site.offices = [place_office(o) for o in site.offices]
     media: dict[str, bytes | Path] = {s.path: s.content for s in stored.values()}

@@ -22,7 +22,7 @@ from . import __version__, feeds, i18n, jsonld, lifecycle
 from .config import Config
 from .fragments import Fragments
 from .i18n import N_
-from .model import EMPLOYMENT_TYPES, ClosedJob, ContentPage, Image, Job, Office, Remote, Site, fingerprint, slugify, to_jsonable
+from .model import EMPLOYMENT_TYPES, ClosedJob, ContentPage, Image, Job, Office, Organization, Remote, Site, fingerprint, slugify, to_jsonable
 from .normalize import instant, plain_text, rfc3339
 from .themes import Theme, theme_chain
 from .write import UNCHANGED, Content, Unchanged
@@ -62,7 +62,9 @@ class Renderer:
         self.base_path = urlsplit(config.site.url).path.rstrip("/")
         self.chain: list[Theme] = theme_chain(config.root, config.site.theme)
         self.assets, self.asset_files = self._collect_assets()
+        self.board = config.site.mode == "board"
         self.sections = self._sections()
+        self.facet_values = {(lang, kind): {f.value for f in facets} for lang, sec in self.sections.items() for kind, facets in sec.facets.items()}
         self.job_paths: dict[str, str] = {}
         # (source, translation_key) -> language -> job: what the language switcher links to.
         self.translations: dict[tuple[str, str], dict[str, Job]] = defaultdict(dict)
@@ -79,6 +81,7 @@ class Renderer:
         # Each language's name in that language, for the switcher.
         self.language_names = {lang: (i18n.locale(lang).get_display_name(lang) or lang).capitalize() for lang in self.config.site.languages}
         self.per_page = max(1, config.site.per_page)
+        self.companies_by_slug = {c.slug: c for c in site.companies}
         # Every listing shows every facet with its count: one digest stands for all of them.
         self.facets_key = _key(
             [
@@ -134,10 +137,12 @@ class Renderer:
                 found[other.language] = f"{other.prefix}/"
             elif name == "page.html" and any(pg.slug == extra["content"].slug for pg in other.pages):
                 found[other.language] = f"{other.prefix}/{extra['content'].slug}/"
-            elif name == "listing.html":
+            elif name in ("listing.html", "company.html"):
                 facet = extra["facet"]
-                if any(f.value == facet.value for f in other.facets.get(facet.kind, [])):
+                if facet.value in self.facet_values[(other.language, facet.kind)]:
                     found[other.language] = f"{other.prefix}/{FACET_PATHS[facet.kind]}/{facet.value}/"
+            elif name == "companies.html" and other.facets.get("company"):
+                found[other.language] = f"{other.prefix}/{FACET_PATHS['company']}/"
             elif name == "job.html":
                 job = extra["job"]
                 twin = self.translations.get((job.source, job.translation_key or ""), {}).get(other.language)
@@ -190,6 +195,9 @@ class Renderer:
             facet.jobs.append(job)
 
         for job in jobs:
+            if job.company is not None:
+                company = self.site.company_of(job)
+                add("company", company.slug, company.name, job)
             if job.department:
                 add("department", job.department.slug, job.department.name, job)
             for office in job.offices:
@@ -237,6 +245,7 @@ class Renderer:
         data = [
             self.fingerprint,
             sorted((j.key, fingerprint(j)) for j in site.jobs),
+            sorted(fingerprint(c) for c in site.companies),
             to_jsonable(site.closed),
             [(old, job.key) for old, job in site.moved],
             sorted(site.media),
@@ -327,7 +336,8 @@ class Renderer:
         return names, output
 
 
-FACET_PATHS = {"department": "departments", "office": "offices", "remote": "remote", "contract": "contract", "tag": "tags"}
+# Facet kinds in the order pages show them; "company" has values on job boards only.
+FACET_PATHS = {"company": "companies", "department": "departments", "office": "offices", "remote": "remote", "contract": "contract", "tag": "tags"}
 # Labels are msgids (N_ marks them for `pybabel extract`); the catalogs translate them.
 REMOTE_LABELS = {Remote.NO: N_("On site"), Remote.OCCASIONAL: N_("Occasional remote"), Remote.HYBRID: N_("Hybrid"), Remote.FULL: N_("Fully remote")}
 EMPLOYMENT_LABELS = {
@@ -348,7 +358,24 @@ EDUCATION_LABELS = {
     "professional certificate": N_("Professional certificate"),
     "postgraduate degree": N_("Postgraduate degree"),
 }
-FACET_TITLES = {"department": N_("Team"), "office": N_("Office"), "remote": N_("Remote work"), "contract": N_("Contract"), "tag": N_("Tag")}
+# Organization.figures keys (model.FIGURE_KEYS) -> their labels on a company's page.
+FIGURE_LABELS = {
+    "employees": N_("Employees"),
+    "founded": N_("Founded"),
+    "average_age": N_("Average age"),
+    "parity_women": N_("Women"),
+    "parity_men": N_("Men"),
+    "turnover": N_("Staff turnover"),
+    "revenue": N_("Revenue"),
+}
+FACET_TITLES = {
+    "company": N_("Company"),
+    "department": N_("Team"),
+    "office": N_("Office"),
+    "remote": N_("Remote work"),
+    "contract": N_("Contract"),
+    "tag": N_("Tag"),
+}
 
 
 @dataclass
@@ -404,15 +431,14 @@ def render_files(config: Config, site: Site, cache: RenderCache | None = None, r
 
 
 def site_files(renderer: Renderer) -> dict[str, str]:
-    """Return the files about the whole site: sitemap, robots.txt, feeds and jobs.json."""
-    return {
-        "sitemap.xml": sitemap_xml(sitemap(renderer)),
-        "robots.txt": f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute('sitemap.xml')}\n",
-        "feed.xml": atom_feed(renderer),
-        "jobs.json": jobs_json(renderer),
-        "feed.json": feeds.json_feed(renderer),
-        "indeed.xml": feeds.indeed_xml(renderer),
-    }
+    """Return the files about the whole site: sitemap(s), robots.txt, feeds and jobs.json (in pages when long)."""
+    files = sitemap_files(renderer, sitemap(renderer))
+    files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute('sitemap.xml')}\n"
+    files["feed.xml"] = atom_feed(renderer)
+    files.update(jobs_json_files(renderer))
+    files["feed.json"] = feeds.json_feed(renderer)
+    files["indeed.xml"] = feeds.indeed_xml(renderer)
+    return files
 
 
 def job_urls(config: Config, site: Site, pages: Iterable[tuple[str, str, str | None]] = (), renderer: Renderer | None = None) -> dict[str, str]:
@@ -460,20 +486,13 @@ def reuse_or_render(renderer: Renderer, target: str, key: str, render: Callable[
 
 
 def render_listing(
-    renderer: Renderer, section: Section, template: str, first: str, jobs: list[Job], title: str | None, **extra: Any
+    renderer: Renderer, section: Section, template: str, first: str, jobs: list[Job], title: str | None, key_extra: str = "", **extra: Any
 ) -> Iterable[tuple[str, str | Unchanged]]:
     """Yield the pages of one listing (the index or a facet), `per_page` jobs each, reusing unchanged ones."""
     chunks = paginate(jobs, renderer.per_page)
     for number, chunk in enumerate(chunks, start=1):
         path = page_path(first, number)
-        pagination = {
-            "number": number,
-            "count": len(chunks),
-            "total": len(jobs),
-            "previous": renderer.url(page_path(first, number - 1)) if number > 1 else None,
-            "next": renderer.url(page_path(first, number + 1)) if number < len(chunks) else None,
-            "pages": [renderer.url(page_path(first, n)) for n in range(1, len(chunks) + 1)],
-        }
+        pagination = _pagination(renderer, first, number, len(chunks), len(jobs))
         target = path.lstrip("/") + "index.html"
         facet = extra.get("facet")
         key = _key(
@@ -486,6 +505,7 @@ def render_listing(
             len(chunks),
             [(j.key, fingerprint(j), renderer.job_paths[j.key]) for j in chunk],
             [fingerprint(renderer.site.company_of(j)) for j in chunk if j.company],
+            key_extra,
         )
         yield (
             target,
@@ -499,12 +519,64 @@ def render_listing(
         )
 
 
+def render_directory(renderer: Renderer, section: Section) -> Iterable[tuple[str, str | Unchanged]]:
+    """Yield the pages of a job board's company directory: each company with its logo, sectors and open jobs."""
+    first = f"{section.prefix}/{FACET_PATHS['company']}/"
+    entries = [
+        {"company": renderer.companies_by_slug[f.value], "url": renderer.url(f.path), "count": len(f.jobs)}
+        for f in sorted(section.facets["company"], key=lambda f: (f.label.lower(), f.value))
+    ]
+    chunks = [entries[i : i + renderer.per_page] for i in range(0, len(entries), renderer.per_page)]
+    for number, chunk in enumerate(chunks, start=1):
+        path = page_path(first, number)
+        pagination = _pagination(renderer, first, number, len(chunks), len(entries))
+        target = path.lstrip("/") + "index.html"
+        key = _key(renderer.fingerprint, renderer.facets_key, path, len(chunks), [(fingerprint(e["company"]), e["count"]) for e in chunk])
+        yield (
+            target,
+            reuse_or_render(
+                renderer,
+                target,
+                key,
+                functools.partial(render_template, renderer, section, "companies.html", path, title=None, companies=chunk, pagination=pagination),
+                job_page=False,
+            ),
+        )
+
+
+def _pagination(renderer: Renderer, first: str, number: int, count: int, total: int) -> dict[str, Any]:
+    return {
+        "number": number,
+        "count": count,
+        "total": total,
+        "previous": renderer.url(page_path(first, number - 1)) if number > 1 else None,
+        "next": renderer.url(page_path(first, number + 1)) if number < count else None,
+        "pages": [renderer.url(page_path(first, n)) for n in range(1, count + 1)],
+    }
+
+
 def render_section(renderer: Renderer, section: Section) -> Iterable[tuple[str, str | Unchanged]]:
     p = section.prefix
     yield from render_listing(renderer, section, "index.html", f"{p}/", section.jobs, title=None)
-    for facets in section.facets.values():
+    for kind, facets in section.facets.items():
         for facet in facets:
-            yield from render_listing(renderer, section, "listing.html", facet.path, facet.jobs, title=facet.label, facet=facet)
+            if kind == "company":  # a company's page: its profile, then its open jobs
+                company = renderer.companies_by_slug[facet.value]
+                yield from render_listing(
+                    renderer,
+                    section,
+                    "company.html",
+                    facet.path,
+                    facet.jobs,
+                    title=facet.label,
+                    key_extra=fingerprint(company),
+                    facet=facet,
+                    company=company,
+                )
+            else:
+                yield from render_listing(renderer, section, "listing.html", facet.path, facet.jobs, title=facet.label, facet=facet)
+    if section.facets.get("company"):
+        yield from render_directory(renderer, section)
     for job in section.jobs:
         path = renderer.job_paths[job.key]
         target = path.lstrip("/") + "index.html"
@@ -551,6 +623,9 @@ def render_template(renderer: Renderer, section: Section, name: str, path: str, 
     ]
     job = extra.get("job")
     og_image = renderer.site.og_images.get(job.key) if job is not None else None
+    shown = extra.get("company")
+    if og_image is None and shown is not None and shown.cover and shown.cover.path:
+        og_image = shown.cover  # a company's page shares its cover
     if og_image is None:
         cover = org.cover if org.cover and org.cover.path else None
         og_image = cover or renderer.site.og_images.get("")
@@ -565,29 +640,36 @@ def render_template(renderer: Renderer, section: Section, name: str, path: str, 
             "languages": switcher,
             "alternates": alternates if len(alternates) > 1 else [],
             "open_application_url": renderer.site.open_application_url,
+            "board": renderer.board,
+            "companies": renderer.url(f"{section.prefix}/{FACET_PATHS['company']}/") if section.facets.get("company") else None,
         },
         "organization": org,
+        "company": renderer.site.company_of(job) if job is not None and job.company else None,
         "section": section,
         "facets": section.facets,
         "facet_titles": FACET_TITLES,
         "page": {"path": path, "url": renderer.url(path), "canonical": renderer.absolute(path), "title": title, "noindex": noindex, "template": name},
         "pages": section.pages,
-        "jsonld": page_jsonld(renderer, name, path, extra.get("job")),
+        "jsonld": page_jsonld(renderer, name, path, extra.get("job"), extra.get("company")),
         "og_image": og_image,
         "remote_labels": REMOTE_LABELS,
         "employment_labels": EMPLOYMENT_LABELS,
         "unit_labels": UNIT_LABELS,
         "education_labels": EDUCATION_LABELS,
+        "figure_labels": FIGURE_LABELS,
         "Remote": Remote,
         **extra,
     }
     return renderer.env(language).get_template(name).render(context)
 
 
-def page_jsonld(renderer: Renderer, template: str, path: str, job: Job | None) -> list[dict[str, Any]]:
+def page_jsonld(renderer: Renderer, template: str, path: str, job: Job | None, company: Organization | None = None) -> list[dict[str, Any]]:
     """Return the JSON-LD blocks of a page: JobPosting on job pages only, Organization and WebSite on indexes."""
     if template == "job.html" and job is not None:
-        return [jsonld.job_posting(job, renderer.site.organization, renderer.absolute(path), renderer.absolute)]
+        # The hiring organization is the job's own company on a job board (mapping.md), else the site's.
+        return [jsonld.job_posting(job, renderer.site.company_of(job), renderer.absolute(path), renderer.absolute)]
+    if template == "company.html" and company is not None:
+        return [jsonld.organization_page_ld(company, renderer.absolute)]
     if template == "index.html":
         blocks = [jsonld.website_ld(renderer.config.site.title, renderer.absolute(path), renderer.config.site.default_language)]
         if renderer.site.organization.name:
@@ -605,6 +687,8 @@ def sitemap(renderer: Renderer) -> list[tuple[str, str | None]]:
     entries: list[tuple[str, str | None]] = []
     for section in renderer.sections.values():
         entries.append((renderer.absolute(f"{section.prefix}/"), _lastmod(section.jobs)))
+        if section.facets.get("company"):
+            entries.append((renderer.absolute(f"{section.prefix}/{FACET_PATHS['company']}/"), _lastmod(section.jobs)))
         for facets in section.facets.values():
             for facet in facets:
                 entries.append((renderer.absolute(facet.path), _lastmod(facet.jobs)))
@@ -615,12 +699,48 @@ def sitemap(renderer: Renderer) -> list[tuple[str, str | None]]:
     return entries
 
 
+# The sitemaps protocol's limits for one file; beyond them sitemap.xml becomes an index of sitemaps.
+SITEMAP_MAX_URLS = 50_000
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+
+
 def sitemap_xml(entries: list[tuple[str, str | None]]) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for loc, lastmod in entries:
-        lines.append(f"  <url><loc>{xml_escape(loc)}</loc>" + (f"<lastmod>{xml_escape(lastmod)}</lastmod>" if lastmod else "") + "</url>")
+    lines += [_sitemap_url(loc, lastmod) for loc, lastmod in entries]
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
+
+
+def _sitemap_url(loc: str, lastmod: str | None) -> str:
+    return f"  <url><loc>{xml_escape(loc)}</loc>" + (f"<lastmod>{xml_escape(lastmod)}</lastmod>" if lastmod else "") + "</url>"
+
+
+def sitemap_files(renderer: Renderer, entries: list[tuple[str, str | None]]) -> dict[str, str]:
+    """Return sitemap.xml, or when the URLs exceed one file's limits, sitemaps/N.xml and an index at sitemap.xml."""
+    overhead = len(sitemap_xml([]).encode())
+    chunks: list[list[tuple[str, str | None]]] = [[]]
+    size = overhead
+    for entry in entries:
+        line = len(_sitemap_url(*entry).encode()) + 1
+        if len(chunks[-1]) >= SITEMAP_MAX_URLS or (chunks[-1] and size + line > SITEMAP_MAX_BYTES):
+            chunks.append([])
+            size = overhead
+        chunks[-1].append(entry)
+        size += line
+    if len(chunks) == 1:
+        return {"sitemap.xml": sitemap_xml(entries)}
+    files = {f"sitemaps/{n}.xml": sitemap_xml(chunk) for n, chunk in enumerate(chunks, start=1)}
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for n, chunk in enumerate(chunks, start=1):
+        lastmod = max((m for _, m in chunk if m), key=instant, default=None)
+        lines.append(
+            f"  <sitemap><loc>{xml_escape(renderer.absolute(f'sitemaps/{n}.xml'))}</loc>"
+            + (f"<lastmod>{xml_escape(lastmod)}</lastmod>" if lastmod else "")
+            + "</sitemap>"
+        )
+    lines.append("</sitemapindex>")
+    files["sitemap.xml"] = "\n".join(lines) + "\n"
+    return files
 
 
 def atom_feed(renderer: Renderer) -> str:
@@ -665,21 +785,43 @@ def _location(office: Office) -> dict[str, Any]:
     return {k: v for k, v in (("name", office.name), ("city", office.city), ("region", office.region), ("country", office.country)) if v}
 
 
-def jobs_json(renderer: Renderer) -> str:
+# jobs.json lists this many jobs; a longer list continues in jobs-2.json, jobs-3.json... linked by "next".
+JOBS_JSON_PAGE = 1000
+
+
+def jobs_json_files(renderer: Renderer) -> dict[str, str]:
+    """Return jobs.json: every open job, split into linked pages of JOBS_JSON_PAGE jobs when there are more."""
     entries = []
     for section in renderer.sections.values():
         for job in section.jobs:
             url = renderer.absolute(renderer.job_paths[job.key])
+            company = renderer.site.company_of(job).name if job.company else None
             entries.append(
                 renderer.fragments.get(
-                    "jobs.json", job.key, (fingerprint(job), url, section.language), functools.partial(_jobs_json_entry, job, url, section.language)
+                    "jobs.json",
+                    job.key,
+                    (fingerprint(job), url, section.language, company),
+                    functools.partial(_jobs_json_entry, job, url, section.language, company),
                 )
             )
-    return '{"jobs":[' + ",".join(entries) + "]}\n"
+    if len(entries) <= JOBS_JSON_PAGE:
+        return {"jobs.json": '{"jobs":[' + ",".join(entries) + "]}\n"}
+    chunks = [entries[i : i + JOBS_JSON_PAGE] for i in range(0, len(entries), JOBS_JSON_PAGE)]
+    names = ["jobs.json", *(f"jobs-{n}.json" for n in range(2, len(chunks) + 1))]
+    files = {}
+    for index, (name, chunk) in enumerate(zip(names, chunks, strict=True)):
+        links: dict[str, Any] = {"total": len(entries), "page": index + 1, "pages": len(chunks)}
+        if index > 0:
+            links["previous"] = renderer.absolute(names[index - 1])
+        if index + 1 < len(chunks):
+            links["next"] = renderer.absolute(names[index + 1])
+        head = json.dumps(links, sort_keys=True, separators=(",", ":"))[1:-1]
+        files[name] = '{"jobs":[' + ",".join(chunk) + "]," + head + "}\n"
+    return files
 
 
-def _jobs_json_entry(job: Job, url: str, language: str) -> str:
-    entry = {
+def _jobs_json_entry(job: Job, url: str, language: str, company: str | None) -> str:
+    entry: dict[str, Any] = {
         "id": job.id,
         "source": job.source,
         "title": job.title,
@@ -694,4 +836,6 @@ def _jobs_json_entry(job: Job, url: str, language: str) -> str:
         "updated_at": job.updated_at,
         "valid_through": job.valid_through,
     }
+    if company is not None:
+        entry["company"] = company
     return json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -1,7 +1,7 @@
 /* Instant job filters for the careers index (partials/filters.html).
  *
  * No framework and nothing loaded from elsewhere. The state lives in the URL query
- * (?q=...&department=...&office=...&remote=...&contract=...&tag=...), so a filtered list can be
+ * (?q=...&company=...&department=...&office=...&remote=...&contract=...&tag=...), so a filtered list can be
  * shared and the back and forward buttons restore it. Without JavaScript the form stays hidden
  * and the facet pages (/departments/<slug>/ ...) do the same job.
  */
@@ -12,7 +12,7 @@
   if (!form || !window.URLSearchParams || !window.history.pushState) {
     return;
   }
-  var FACETS = ["department", "office", "remote", "contract", "tag"];
+  var FACETS = ["company", "department", "office", "remote", "contract", "tag"];
   var FIELDS = ["q"].concat(FACETS);
   var cards = Array.prototype.slice.call(document.querySelectorAll(".job-card"));
   var groups = Array.prototype.slice.call(document.querySelectorAll(".job-group"));
