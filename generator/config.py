@@ -23,6 +23,7 @@ class Option:
     required: bool = False
     help: str = ""
     choices: tuple[Any, ...] = ()
+    minimum: int = 0  # for numbers
 
 
 # Keys every [[sources]] entry accepts, whatever its type.
@@ -48,7 +49,7 @@ SITE_OPTIONS: dict[str, Option] = {
     "closed_retention_days": Option(int, default=30),
     "default_language_prefix": Option(bool, default=False),
     "mode": Option(str, default="careers", choices=("careers", "board"), help="one company's careers site, or a job board of many"),
-    "per_page": Option(int, default=50, help="jobs per listing page"),
+    "per_page": Option(int, default=100, minimum=1, help="jobs per listing page"),
 }
 
 ORGANIZATION_OPTIONS: dict[str, Option] = {
@@ -283,8 +284,8 @@ def check_table(table: dict[str, Any], options: dict[str, Option], where: str, p
             problems.append(f"{where}.{key}: {value!r} is not one of {', '.join(map(repr, option.choices))}")
         if isinstance(value, str) and not value.strip() and option.required:
             problems.append(f"{where}.{key}: must not be empty")
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-            problems.append(f"{where}.{key}: must not be negative")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < option.minimum:
+            problems.append(f"{where}.{key}: must not be negative" if option.minimum == 0 else f"{where}.{key}: must be at least {option.minimum}")
         values[key] = value
     return values
 

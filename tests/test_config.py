@@ -193,6 +193,14 @@ def test_negative_numbers(tmp_path: Path) -> None:
     ]
 
 
+def test_mode_and_per_page(tmp_path: Path) -> None:
+    toml = SITE + 'mode = "portal"\nper_page = 0\n[[sources]]\ntype = "local"\n'
+    assert problems_of(toml, tmp_path) == [
+        "site.mode: 'portal' is not one of 'careers', 'board'",
+        "site.per_page: must be at least 1",
+    ]
+
+
 def test_duplicate_source_names(tmp_path: Path) -> None:
     toml = SITE + '[[sources]]\ntype = "local"\nname = "jobs"\n[[sources]]\ntype = "local"\nname = "jobs"\npath = "more"\n'
     assert problems_of(toml, tmp_path) == ["sources[1].name: 'jobs' is already used by sources[0]"]
