@@ -458,7 +458,8 @@ class ParseCache:
     """Parsed job files from the last build, reused while a file's size and mtime are unchanged.
 
     Parsing Markdown is most of a local build's fetch; a 10,000-job rebuild re-reads only the files
-    that changed. The cache is dropped when the offices, departments, site folder or code change.
+    that changed. The cache is dropped when the offices, departments, companies, mode, site folder
+    or code change.
     """
 
     VERSION = 1
@@ -540,8 +541,8 @@ def _string(entry: dict[str, Any], key: str, where: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        example = f' e.g. {key} = "{value}"' if isinstance(value, (int, float)) else ""
-        raise ValueError(f"{where}: {key} must be text in quotes{',' + example if example else ''}")
+        example = f', e.g. {key} = "{value}"' if isinstance(value, (int, float)) else ""
+        raise ValueError(f"{where}: {key} must be text in quotes{example}")
     return value.strip()
 
 
