@@ -3,6 +3,7 @@
 content/jobs/backend-engineer.md     +++ front matter +++ then the description
 content/offices.toml                 [[offices]] id, name, street, city, region, postal_code, country, image, image_alt
 content/departments.toml             [[departments]] id, name, description
+content/companies.toml               [[companies]] a job board's hiring companies (docs/board-local.md)
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pickle
 import re
 import tomllib
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .. import __version__
@@ -22,27 +23,37 @@ from ..errors import SourceError
 from ..model import (
     EDUCATION_CATEGORIES,
     EMPLOYMENT_TYPES,
+    FIGURE_KEYS,
     SALARY_UNITS,
     Department,
     Image,
     Job,
     Office,
+    Organization,
     Remote,
     Salary,
     Section,
     SourceData,
+    Video,
     fingerprint,
+    slugify,
 )
 from ..normalize import country_code, currency_code, iso_datetime, markdown_parser, markdown_to_html, safe_url, sanitize_html
 from . import Source
+from .welcomekit import parse_video
 
 FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\r?\n(.*?)\r?\n\+\+\+[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
 JOB_KEYS = {
     "id", "title", "status", "date_posted", "updated_at", "valid_through", "department", "offices",
     "employment_type", "remote", "remote_countries", "salary", "experience_months", "experience",
     "education", "apply_url", "direct_apply", "language", "tags", "categories", "image", "image_alt",
-    "translation_of",
+    "translation_of", "company",
 }  # fmt: skip
+COMPANY_KEYS = {
+    "id", "name", "slug", "url", "logo", "logo_alt", "cover", "cover_alt", "same_as", "description",
+    "descriptions", "sectors", "figures", "offices", "gallery", "videos",
+}  # fmt: skip
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 PUBLISHED = {"published"}
 DRAFT = {"draft"}
 
@@ -94,6 +105,7 @@ class LocalSource(Source):
         "path": Option(str, default="content/jobs", help="folder of job Markdown files"),
         "offices": Option(str, default="content/offices.toml"),
         "departments": Option(str, default="content/departments.toml"),
+        "companies": Option(str, default="content/companies.toml", help="job boards: the hiring companies"),
         "open_application_url": Option(str, help="where to send open (spontaneous) applications"),
     }
 
@@ -102,6 +114,8 @@ class LocalSource(Source):
         problems: list[str] = []
         offices = {o.id: o for o in self._read_table(root / self.config["offices"], "offices", self._office, problems)}
         departments = {d.id: d for d in self._read_table(root / self.config["departments"], "departments", self._department, problems)}
+        companies = self._read_companies(root / self.config["companies"], offices, problems)
+        board = self.context.mode == "board"
         folder = root / self.config["path"]
         if not folder.is_dir():
             raise SourceError(self.name, f"{self.config['path']}: no such folder; create it or set path in [[sources]]")
@@ -109,7 +123,9 @@ class LocalSource(Source):
         warnings: list[str] = []
         seen: dict[str, str] = {}  # id -> the file that has it (relative)
         self._draft_ids: set[str] = set()
-        parsed = ParseCache(self.context.cache_dir, self.name, repr((sorted(offices.items()), sorted(departments.items()), str(root))))
+        # A job file's validity depends on these (its company must exist, and needs board mode).
+        context = (sorted(offices.items()), sorted(departments.items()), sorted(companies.items()), self.context.mode, str(root))
+        parsed = ParseCache(self.context.cache_dir, self.name, repr(context))
         # os.scandir, not Path.glob: listing 10,000 files is a noticeable part of a rebuild.
         with os.scandir(folder) as entries:
             names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file())
@@ -120,7 +136,7 @@ class LocalSource(Source):
             try:
                 job = parsed.get(file)
                 if job is None:
-                    job = parsed.put(file, self._job(Path(file), where, offices, departments))
+                    job = parsed.put(file, self._job(Path(file), where, offices, departments, companies))
             except ValueError as exc:
                 problems.append(str(exc))
                 continue
@@ -138,27 +154,48 @@ class LocalSource(Source):
         if problems:
             raise SourceError(self.name, "; ".join(problems))
         parsed.save()
+        if companies and not board:
+            warnings.append(
+                f"{self._relative(root / self.config['companies'])}: ignored, companies show only on a job board; "
+                'set [site] mode = "board" in careers.toml to use them'
+            )
         return SourceData(
             jobs=jobs,
             offices=list(offices.values()),
             departments=list(departments.values()),
             open_application_url=self.config.get("open_application_url"),
             warnings=warnings,
+            # Every listed company, with jobs or not: the renderer decides which ones to show.
+            companies=list(companies.values()) if board else [],
         )
 
-    def _read_table(self, path: Path, key: str, build: Any, problems: list[str]) -> list[Any]:
+    def _relative(self, path: Path) -> str:
+        return str(path.relative_to(self.context.root)) if path.is_relative_to(self.context.root) else str(path)
+
+    def _load_entries(self, path: Path, key: str, problems: list[str], *, strict: bool = False) -> list[dict[str, Any]]:
+        """Return the [[key]] tables of a TOML file (none when it does not exist)."""
         if not path.exists():
             return []
-        where = str(path.relative_to(self.context.root)) if path.is_relative_to(self.context.root) else str(path)
+        where = self._relative(path)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             problems.append(f"{where}: not valid TOML: {exc}")
             return []
+        if strict:
+            # A misspelt [[company]] would otherwise read as a file with no companies.
+            for other in data:
+                if other != key:
+                    problems.append(f"{where}: unknown key {other!r}{hint(other, [key])}; write each entry as a [[{key}]] table")
         entries = data.get(key, [])
         if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
             problems.append(f"{where}: write each entry as a [[{key}]] table")
             return []
+        return entries
+
+    def _read_table(self, path: Path, key: str, build: Any, problems: list[str]) -> list[Any]:
+        entries = self._load_entries(path, key, problems)
+        where = self._relative(path)
         items = []
         for index, entry in enumerate(entries):
             try:
@@ -193,7 +230,126 @@ class LocalSource(Source):
             raise ValueError(f"{where}: id and name are required")
         return Department(id=str(entry["id"]), name=str(entry["name"]), description=markdown_to_html(entry.get("description")))
 
-    def _job(self, file: Path, where: str, offices: dict[str, Office], departments: dict[str, Department]) -> Job | str:
+    def _read_companies(self, path: Path, offices: dict[str, Office], problems: list[str]) -> dict[str, Organization]:
+        """Return the companies of companies.toml by their id in the file."""
+        file = self._relative(path)
+        companies: dict[str, Organization] = {}
+        labels: dict[str, str] = {}  # id -> "companies[i]", for duplicates
+        slugs: dict[str, str] = {}  # slug -> the id that has it
+        for index, entry in enumerate(self._load_entries(path, "companies", problems, strict=True)):
+            label = f"companies[{index}]"
+            try:
+                reference, company = self._company(entry, f"{file}: {label}", offices)
+            except ValueError as exc:
+                problems.append(str(exc))
+                continue
+            where = f"{file}: {label} ({reference})"
+            if reference in companies:
+                problems.append(f"{where}: id {reference!r} is already used by {labels[reference]}; give each company its own id")
+                continue
+            if company.slug in slugs:
+                other = slugs[company.slug]
+                problems.append(f"{where}: slug {company.slug!r} is already used by {labels[other]} ({other}); set slug on one of them")
+                continue
+            companies[reference], labels[reference], slugs[company.slug] = company, label, reference
+        return companies
+
+    def _company(self, entry: dict[str, Any], where: str, offices: dict[str, Office]) -> tuple[str, Organization]:
+        """Return (id in the file, company) for one [[companies]] table; `where` names the file and the entry."""
+        _check_keys(entry, COMPANY_KEYS, where)
+        reference, name = _string(entry, "id", where), _string(entry, "name", where)
+        if not reference or not name:
+            raise ValueError(f"{where}: id and name are required")
+        where = f"{where} ({reference})"
+        slug = _string(entry, "slug", where)
+        if slug is not None and not SLUG.fullmatch(slug):
+            raise ValueError(f'{where}: slug {slug!r} must be lowercase letters, digits and hyphens, e.g. slug = "{slugify(slug) or "acme"}"')
+        slug = slug or slugify(name) or slugify(reference)
+        if not slug:
+            raise ValueError(f'{where}: neither name nor id has letters a-z or digits to make its URL from; set slug, e.g. slug = "company-1"')
+        url = _string(entry, "url", where)
+        if url is not None and not safe_url(url):
+            raise ValueError(f"{where}: url {url!r} must be an https: or http: link")
+        for picture in ("logo", "cover"):
+            if f"{picture}_alt" in entry and picture not in entry:
+                raise ValueError(f"{where}: {picture}_alt needs {picture}, the picture it describes")
+        logo = self._content_image(entry.get("logo"), _string(entry, "logo_alt", where) or name, f"{where}: logo") if "logo" in entry else None
+        cover = self._content_image(entry.get("cover"), _string(entry, "cover_alt", where) or "", f"{where}: cover") if "cover" in entry else None
+        return reference, Organization(
+            id=f"{self.name}:{reference}",
+            slug=slug,
+            name=name,
+            url=url,
+            logo=logo,
+            cover=cover,
+            same_as=_same_as(entry.get("same_as"), where),
+            description=self._descriptions(entry, where),
+            gallery=tuple(self._gallery(entry.get("gallery"), where)),
+            sectors=_sectors(entry.get("sectors"), where),
+            figures=_figures(entry.get("figures"), where),
+            offices=tuple(_company_offices(entry.get("offices"), offices, where)),
+            videos=_videos(entry.get("videos"), where),
+        )
+
+    def _content_image(self, value: Any, alt: str, where: str) -> Image:
+        """Return the picture at `value`, a path under content/ (`where` ends with the key holding it)."""
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f'{where} must be the path of a picture under content/, e.g. "media/acme.png"')
+        relative = PurePosixPath(value.strip())
+        if relative.is_absolute() or ".." in relative.parts:
+            raise ValueError(f'{where} {value!r} must be a path inside content/, e.g. "media/acme.png"')
+        file = self.context.root / "content" / relative
+        if not file.is_file():
+            raise ValueError(f'{where} {value!r} is not a file under content/; write its path from content/, e.g. "media/acme.png"')
+        return Image(url=str(file), alt=alt)
+
+    def _gallery(self, value: Any, where: str) -> list[Image]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise ValueError(
+                f'{where}: gallery must be a list of pictures, e.g. gallery = ["media/office.jpg", {{ path = "media/team.jpg", alt = "The team" }}]'
+            )
+        images = []
+        for index, item in enumerate(value):
+            spot = f"{where}: gallery[{index}]"
+            if isinstance(item, dict):
+                _check_keys(item, {"path", "alt"}, spot)
+                images.append(self._content_image(item.get("path"), _string(item, "alt", spot) or "", f"{spot}.path"))
+            else:
+                images.append(self._content_image(item, "", spot))
+        return images
+
+    def _descriptions(self, entry: dict[str, Any], where: str) -> dict[str, str]:
+        """Return language -> sanitized HTML: `description` for every language, `descriptions` per language."""
+        result: dict[str, str] = {}
+        if isinstance(entry.get("description"), dict):
+            raise ValueError(
+                f'{where}: description must be Markdown text; for one text per language write descriptions = {{ en = "...", fr = "..." }}'
+            )
+        text = _string(entry, "description", where)
+        if text and text.strip():
+            result[""] = markdown_to_html(text)
+        table = entry.get("descriptions")
+        if table is None:
+            return result
+        if not isinstance(table, dict):
+            raise ValueError(f'{where}: descriptions must be a table of language = Markdown, e.g. descriptions = {{ en = "...", fr = "..." }}')
+        languages = self.context.languages
+        for language, value in table.items():
+            if language not in languages:
+                raise ValueError(
+                    f"{where}: descriptions.{language} is not one of the site's languages ({', '.join(languages)}){hint(language, languages)}"
+                )
+            if not isinstance(value, str):
+                raise ValueError(f"{where}: descriptions.{language} must be Markdown text in quotes")
+            if value.strip():
+                result[language] = markdown_to_html(value)
+        return result
+
+    def _job(
+        self, file: Path, where: str, offices: dict[str, Office], departments: dict[str, Department], companies: dict[str, Organization]
+    ) -> Job | str:
         """Return the job a file describes, or the id of a draft."""
         meta, body = split_front_matter(file.read_text(encoding="utf-8"), where)
         _check_keys(meta, JOB_KEYS, where)
@@ -253,6 +409,7 @@ class LocalSource(Source):
         categories = meta.get("categories") or {}
         if not isinstance(categories, dict):
             raise ValueError(f'{where}: categories must be a table, e.g. categories = {{ "Working hours" = "24 hours a week" }}')
+        company = self._job_company(meta.get("company"), companies, where)
         sections = split_sections(body)
         if not sections:
             raise ValueError(f"{where}: the description (the Markdown after the front matter) is empty")
@@ -280,14 +437,29 @@ class LocalSource(Source):
             image=image,
             remote_countries=tuple(countries),
             translation_key=str(meta["translation_of"]) if meta.get("translation_of") else None,
+            company=company,
         )
+
+    def _job_company(self, value: Any, companies: dict[str, Organization], where: str) -> str | None:
+        """Return the Organization.id of the job's `company`."""
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f'{where}: company must be the id of a company in companies.toml, e.g. company = "acme"')
+        if self.context.mode != "board":
+            raise ValueError(f'{where}: company needs [site] mode = "board" in careers.toml; set it, or remove company from this job')
+        found = companies.get(value)
+        if found is None:
+            raise ValueError(f"{where}: company {value!r} is not in companies.toml{hint(value, companies)}")
+        return found.id
 
 
 class ParseCache:
     """Parsed job files from the last build, reused while a file's size and mtime are unchanged.
 
     Parsing Markdown is most of a local build's fetch; a 10,000-job rebuild re-reads only the files
-    that changed. The cache is dropped when the offices, departments, site folder or code change.
+    that changed. The cache is dropped when the offices, departments, companies, mode, site folder
+    or code change.
     """
 
     VERSION = 1
@@ -344,12 +516,107 @@ def _link_translations(jobs: list[Job], files: dict[str, str], drafts: set[str],
             if ref not in by_id and ref not in drafts:
                 problems.append(f"{files[job.id]}: translation_of {ref!r} is not the id of a job; write the id of the job this one translates")
                 continue
+            if ref in by_id and by_id[ref].company != job.company:
+                theirs, mine = _company_name(by_id[ref].company), _company_name(job.company)
+                problems.append(
+                    f"{files[job.id]}: company {mine} differs from {theirs} of {ref!r}, the job it translates; give both the same company"
+                )
+                continue
             # A translation of a translation still points at the original.
             ref = (by_id[ref].translation_key or ref) if ref in by_id else ref
             originals.add(ref)
             job = dataclasses.replace(job, translation_key=ref)
         linked.append(job)
     return [dataclasses.replace(j, translation_key=j.id) if j.translation_key is None and j.id in originals else j for j in linked]
+
+
+def _company_name(company: str | None) -> str:
+    """Return how a job's company is written in its file: its id in companies.toml, quoted, or "(none)"."""
+    return repr(company.split(":", 1)[1]) if company else "(none)"
+
+
+def _string(entry: dict[str, Any], key: str, where: str) -> str | None:
+    """Return entry[key] stripped (None when absent), refusing anything but text."""
+    value = entry.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        example = f', e.g. {key} = "{value}"' if isinstance(value, (int, float)) else ""
+        raise ValueError(f"{where}: {key} must be text in quotes{example}")
+    return value.strip()
+
+
+def _same_as(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ValueError(f'{where}: same_as must be a list of https: links, e.g. same_as = ["https://www.linkedin.com/company/acme"]')
+    for link in value:
+        if not (safe_url(link) or "").lower().startswith("https://"):
+            raise ValueError(f"{where}: same_as {link!r} must be an https: link")
+    return tuple(dict.fromkeys(link.strip() for link in value))
+
+
+def _sectors(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(name, str) and name.strip() for name in value):
+        raise ValueError(f'{where}: sectors must be a list of names, e.g. sectors = ["Software", "Health"]')
+    return tuple(dict.fromkeys(" ".join(name.split()) for name in value))
+
+
+def _figures(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    """Return (FIGURE_KEYS key, value as written) pairs, in the order pages show them."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise ValueError(f'{where}: figures must be a table, e.g. figures = {{ employees = 120, founded = 2014, revenue = "12 M€" }}')
+    for key, figure in value.items():
+        if key not in FIGURE_KEYS:
+            raise ValueError(f"{where}: figures: unknown key {key!r}{hint(key, FIGURE_KEYS)}; use {', '.join(FIGURE_KEYS)}")
+        if isinstance(figure, bool) or not isinstance(figure, (int, float, str)) or not str(figure).strip():
+            raise ValueError(f'{where}: figures.{key} must be a number or text, e.g. {key} = 120 or {key} = "about 120"')
+    return tuple((key, " ".join(str(value[key]).split())) for key in FIGURE_KEYS if key in value)
+
+
+def _company_offices(value: Any, offices: dict[str, Office], where: str) -> list[Office]:
+    found = []
+    for ref in _list(value):
+        if str(ref) not in offices:
+            raise ValueError(f"{where}: office {ref!r} is not in offices.toml{hint(str(ref), offices)}")
+        found.append(offices[str(ref)])
+    return found
+
+
+def _videos(value: Any, where: str) -> tuple[Video, ...]:
+    """Return the videos; a player URL is built only for YouTube and Dailymotion (as Welcome Kit's are)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ValueError(
+            f'{where}: write videos as a list of tables, e.g. videos = [{{ url = "https://www.youtube.com/watch?v=...", title = "..." }}]'
+        )
+    videos: dict[str, Video] = {}
+    for index, item in enumerate(value):
+        spot = f"{where}: videos[{index}]"
+        _check_keys(item, {"url", "title", "description"}, spot)
+        url = _string(item, "url", spot)
+        if not url:
+            raise ValueError(f"{spot}: url is required, the https: page to watch the video on")
+        if not (safe_url(url) or "").lower().startswith("https://"):
+            raise ValueError(f"{spot}: url {url!r} must be an https: link")
+        video = parse_video({"url": url, "name": _string(item, "title", spot)})
+        if video is None:  # parse_video keeps every https URL; this only guards a change there
+            raise ValueError(f"{spot}: url {url!r} must be an https: link")
+        # Plain text as written (parse_video reads Welcome Kit's HTML); the theme escapes it.
+        video = dataclasses.replace(video, description=" ".join((_string(item, "description", spot) or "").split()))
+        if video.provider in ("youtube", "dailymotion") and video.embed_url is None:
+            example = "https://www.youtube.com/watch?v=<id>" if video.provider == "youtube" else "https://www.dailymotion.com/video/<id>"
+            raise ValueError(f"{spot}: url {url!r} is not the link of one video; use a link such as {example}")
+        if video.url in videos:
+            raise ValueError(f"{spot}: url {url!r} is listed twice; keep it once")
+        videos[video.url] = video
+    return tuple(videos.values())
 
 
 def _check_keys(entry: dict[str, Any], known: set[str], where: str) -> None:
