@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import logging
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -306,6 +307,7 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
         raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
     if writer is not None:
         report.written = writer.commit()
+        shutil.rmtree(config.cache_dir / "scratch", ignore_errors=True)  # the feeds, now linked into the output
         manifest = {
             "site": site_key,
             "output": str(output),
@@ -317,7 +319,6 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
         if name not in local_sources:  # the local source's files are their own snapshot
             snapshot.save_snapshot(config.cache_dir, name, data, source_state)
     lifecycle.save_state(config.cache_dir, state)
-    renderer.fragments.save()
     snapshot.write_atomic(manifest_path, snapshot.dumps(manifest))
     notify.save_changes(config.cache_dir, changes)
     report.seconds = time.monotonic() - started

@@ -11,7 +11,7 @@ import functools
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -140,14 +140,15 @@ def indeed_jobs(entry: FeedJob, company: str) -> Iterable[list[tuple[str, str | 
 
 def indeed_xml(renderer: Renderer) -> str:
     """Return the Indeed XML feed (/indeed.xml) of every open job."""
+    return "".join(indeed_parts(renderer))
+
+
+def indeed_parts(renderer: Renderer) -> Iterator[str]:
+    """Yield the Indeed XML feed in pieces (a 50,000-job feed is never one string)."""
     config = renderer.config
     company = renderer.site.organization.name or config.site.title
-    lines = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        "<source>",
-        f"  <publisher>{xml_escape(company)}</publisher>",
-        f"  <publisherurl>{xml_escape(renderer.absolute('/'))}</publisherurl>",
-    ]
+    yield f'<?xml version="1.0" encoding="utf-8"?>\n<source>\n  <publisher>{xml_escape(company)}</publisher>\n'
+    yield f"  <publisherurl>{xml_escape(renderer.absolute('/'))}</publisherurl>\n"
 
     def jobs_of(entry: FeedJob) -> str:
         parts = []
@@ -157,10 +158,11 @@ def indeed_xml(renderer: Renderer) -> str:
             parts.append("  </job>")
         return "\n".join(parts)
 
+    store = renderer.fragments.use("indeed")
     for entry in feed_jobs(renderer):
-        lines.append(renderer.fragments.get("indeed", entry.job.key, (fingerprint(entry.job), entry.url, company), functools.partial(jobs_of, entry)))
-    lines.append("</source>")
-    return "\n".join(lines) + "\n"
+        yield store.get(entry.job.key, (fingerprint(entry.job), entry.url, company), functools.partial(jobs_of, entry)) + "\n"
+    yield "</source>\n"
+    store.save()
 
 
 # -- JSON Feed -------------------------------------------------------------------------------
@@ -201,6 +203,11 @@ def json_feed_item(entry: FeedJob, organization: str) -> dict[str, Any]:
 
 def json_feed(renderer: Renderer) -> str:
     """Return the JSON Feed 1.1 (/feed.json) of every open job."""
+    return "".join(json_feed_parts(renderer))
+
+
+def json_feed_parts(renderer: Renderer) -> Iterator[str]:
+    """Yield the JSON Feed in pieces: the feed's own keys around its items, one item at a time."""
     config = renderer.config
     organization = renderer.site.organization.name or config.site.title
     feed: dict[str, Any] = {
@@ -214,16 +221,16 @@ def json_feed(renderer: Renderer) -> str:
     }
     if config.site.description:
         feed["description"] = config.site.description
-    items = [
-        renderer.fragments.get(
-            "jsonfeed",
-            entry.job.key,
-            (fingerprint(entry.job), entry.url, entry.language, organization),
-            functools.partial(_json_feed_text, entry, organization),
+    before, after = _json(feed).split(_json(ITEMS), 1)
+    yield before + "["
+    store = renderer.fragments.use("jsonfeed")
+    for index, entry in enumerate(feed_jobs(renderer)):
+        item = store.get(
+            entry.job.key, (fingerprint(entry.job), entry.url, entry.language, organization), functools.partial(_json_feed_text, entry, organization)
         )
-        for entry in feed_jobs(renderer)
-    ]
-    return _json(feed).replace(_json(ITEMS), "[" + ",".join(items) + "]", 1) + "\n"
+        yield ("," if index else "") + item
+    yield "]" + after + "\n"
+    store.save()
 
 
 ITEMS = "\0items\0"  # stands for the list of items, joined from stored fragments

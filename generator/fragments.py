@@ -1,9 +1,11 @@
 """Per-job pieces of the site-wide files (feeds, jobs.json), kept between builds.
 
-Every feed lists every open job, so one changed job would otherwise mean formatting ten thousand
-entries again. Each entry is stored with the inputs it was made from (the job's fingerprint, its
-URL, its language...) and reused while they are equal; the whole store is dropped when the code,
-templates or site settings change (the renderer's fingerprint).
+Every feed lists every open job, so one changed job would otherwise mean formatting tens of
+thousands of entries again. Each entry is stored with the inputs it was made from (the job's
+fingerprint, its URL, its language...) and reused while they are equal; a store is dropped when
+the code, templates or site settings change (the renderer's fingerprint). There is one store per
+kind of file, read when that file is made and saved right after, so only one kind is in memory
+at a time (a 50,000-job feed's entries are about 150 MB).
 """
 
 from __future__ import annotations
@@ -16,45 +18,52 @@ from typing import Any
 
 
 class Fragments:
-    """A store of (kind, job key) -> (inputs, text), read on first use and saved after a good build."""
+    """The stores of one build: `use(kind)` returns the store of one kind of file."""
+
+    def __init__(self, folder: Path | None, context: str):
+        self.folder = folder
+        self.context = context
+
+    def use(self, kind: str) -> FragmentStore:
+        return FragmentStore(self.folder / f"{kind}.pickle" if self.folder else None, self.context)
+
+
+class FragmentStore:
+    """(job key) -> (inputs, text) for one kind of file: read on first use, saved by `save`."""
 
     def __init__(self, path: Path | None, context: str):
         self.path = path
         self.context = context
-        self._old: dict[tuple[str, str], tuple[Hashable, str]] | None = None
-        self.new: dict[tuple[str, str], tuple[Hashable, str]] = {}
+        self.old: dict[str, tuple[Hashable, str]] = {}
+        self.new: dict[str, tuple[Hashable, str]] = {}
         self.made = 0
-
-    def _load(self) -> dict[tuple[str, str], tuple[Hashable, str]]:
-        if self._old is None:
-            self._old = {}
-            if self.path is not None and self.path.is_file():
-                try:
+        if path is not None and path.is_file():
+            try:
+                with path.open("rb") as handle:
                     # Written by this program into the site's own cache folder, like the snapshots.
-                    stored: Any = pickle.loads(self.path.read_bytes())  # noqa: S301
-                    if isinstance(stored, dict) and stored.get("context") == self.context:
-                        self._old = stored["fragments"]
-                except Exception:  # noqa: BLE001 - a damaged store only costs formatting everything again
-                    self._old = {}
-        return self._old
+                    stored: Any = pickle.load(handle)  # noqa: S301
+                if isinstance(stored, dict) and stored.get("context") == context:
+                    self.old = stored["fragments"]
+            except Exception:  # noqa: BLE001 - a damaged store only costs formatting everything again
+                self.old = {}
 
-    def get(self, kind: str, key: str, inputs: Hashable, make: Callable[[], str]) -> str:
+    def get(self, key: str, inputs: Hashable, make: Callable[[], str]) -> str:
         """Return the fragment made from `inputs`, reusing the last build's when they are equal."""
-        slot = (kind, key)
-        found = self._load().get(slot)
+        found = self.old.get(key)
         if found is not None and found[0] == inputs:
-            self.new[slot] = found
+            self.new[key] = found
             return found[1]
         text = make()
         self.made += 1
-        self.new[slot] = (inputs, text)
+        self.new[key] = (inputs, text)
         return text
 
     def save(self) -> None:
-        """Keep this build's fragments (only those it used) for the next build."""
-        if self.path is None or self._old is None or (self.made == 0 and len(self.new) == len(self._old)):
-            return  # not used by this build, or nothing new
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_name(f".{self.path.name}.tmp")
-        temp.write_bytes(pickle.dumps({"context": self.context, "fragments": self.new}, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temp, self.path)
+        """Keep this build's fragments (only those it used) for the next build, and let go of them."""
+        if self.path is not None and (self.made or len(self.new) != len(self.old)):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.path.with_name(f".{self.path.name}.tmp")
+            with temp.open("wb") as handle:
+                pickle.dump({"context": self.context, "fragments": self.new}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.path)
+        self.old, self.new = {}, {}

@@ -77,7 +77,7 @@ class Renderer:
         self._cards: dict[tuple[str, str], jinja2.utils.markupsafe.Markup] = {}
         self.cache = RenderCache()
         self.fingerprint = self._fingerprint()
-        self.fragments = Fragments(config.cache_dir / "fragments.pickle", self.fingerprint)
+        self.fragments = Fragments(config.cache_dir / "fragments", self.fingerprint)
         # Each language's name in that language, for the switcher.
         self.language_names = {lang: (i18n.locale(lang).get_display_name(lang) or lang).capitalize() for lang in self.config.site.languages}
         self.per_page = max(1, config.site.per_page)
@@ -396,7 +396,7 @@ def render_site(config: Config, site: Site, cache: RenderCache | None = None, re
     for path, content in render_files(config, site, cache, renderer):
         if path in pages:
             raise ValueError(f"two pages want to be written to {path}")
-        pages[path] = content
+        pages[path] = content.read_bytes() if isinstance(content, Path) else content
     return dict(sorted(pages.items()))
 
 
@@ -417,7 +417,10 @@ def render_files(config: Config, site: Site, cache: RenderCache | None = None, r
         # site.default_language_prefix: every language has its prefix, so "/" sends visitors to the default one.
         yield encoded("index.html", redirect_page(renderer.absolute(f"{default.prefix}/"), config.site.title))
     yield encoded("404.html", render_template(renderer, default, "404.html", "/404.html", title=None, noindex=True))
-    yield from ((path, text.encode("utf-8")) for path, text in site_files(renderer).items())
+    # Feeds go through scratch files: a 50,000-job feed never sits in memory whole.
+    scratch = config.cache_dir / "scratch"
+    for name, parts in site_file_parts(renderer):
+        yield name, spool(scratch, name, parts)
     closed_paths = [renderer.url(f"{s.prefix}/jobs/{c.slug}/") for s in renderer.sections.values() for c in s.closed]
     moved_paths = []
     for old_slug, job in site.moved:
@@ -430,15 +433,24 @@ def render_files(config: Config, site: Site, cache: RenderCache | None = None, r
         yield encoded(path, content)
 
 
-def site_files(renderer: Renderer) -> dict[str, str]:
-    """Return the files about the whole site: sitemap(s), robots.txt, feeds and jobs.json (in pages when long)."""
-    files = sitemap_files(renderer, sitemap(renderer))
-    files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute('sitemap.xml')}\n"
-    files["feed.xml"] = atom_feed(renderer)
-    files.update(jobs_json_files(renderer))
-    files["feed.json"] = feeds.json_feed(renderer)
-    files["indeed.xml"] = feeds.indeed_xml(renderer)
-    return files
+def site_file_parts(renderer: Renderer) -> Iterator[tuple[str, Iterable[str]]]:
+    """Yield each file about the whole site as pieces of text: feeds are made one piece at a time."""
+    yield from ((name, [text]) for name, text in sitemap_files(renderer, sitemap(renderer)).items())
+    yield "robots.txt", [f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute('sitemap.xml')}\n"]
+    yield "feed.xml", atom_parts(renderer)
+    yield from ((name, [text]) for name, text in jobs_json_files(renderer).items())
+    yield "feed.json", feeds.json_feed_parts(renderer)
+    yield "indeed.xml", feeds.indeed_parts(renderer)
+
+
+def spool(folder: Path, name: str, parts: Iterable[str]) -> Path:
+    """Write a file's pieces to `folder` (a scratch folder of the cache) and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name.replace("/", "_")
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for part in parts:
+            out.write(part)
+    return path
 
 
 def job_urls(config: Config, site: Site, pages: Iterable[tuple[str, str, str | None]] = (), renderer: Renderer | None = None) -> dict[str, str]:
@@ -744,11 +756,16 @@ def sitemap_files(renderer: Renderer, entries: list[tuple[str, str | None]]) -> 
 
 
 def atom_feed(renderer: Renderer) -> str:
+    return "".join(atom_parts(renderer))
+
+
+def atom_parts(renderer: Renderer) -> Iterator[str]:
+    """Yield the Atom feed of every open job, newest first, in pieces."""
     config = renderer.config
     jobs = [job for section in renderer.sections.values() for job in section.jobs]
     jobs.sort(key=lambda j: (instant(j.updated_at or j.date_posted), j.key), reverse=True)
     updated = rfc3339(_lastmod(jobs) or "1970-01-01")
-    lines = [
+    head = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{config.site.default_language}">',
         f"  <title>{xml_escape(config.site.title)}</title>",
@@ -758,11 +775,13 @@ def atom_feed(renderer: Renderer) -> str:
         f"  <updated>{updated}</updated>",
         f"  <author><name>{xml_escape(renderer.site.organization.name or config.site.title)}</name></author>",
     ]
+    yield "\n".join(head) + "\n"
+    store = renderer.fragments.use("atom")
     for job in jobs:
         url = renderer.absolute(renderer.job_paths[job.key])
-        lines.append(renderer.fragments.get("atom", job.key, (fingerprint(job), url), functools.partial(_atom_entry, job, url)))
-    lines.append("</feed>")
-    return "\n".join(lines) + "\n"
+        yield store.get(job.key, (fingerprint(job), url), functools.partial(_atom_entry, job, url)) + "\n"
+    yield "</feed>\n"
+    store.save()
 
 
 def _atom_entry(job: Job, url: str) -> str:
@@ -792,18 +811,19 @@ JOBS_JSON_PAGE = 1000
 def jobs_json_files(renderer: Renderer) -> dict[str, str]:
     """Return jobs.json: every open job, split into linked pages of JOBS_JSON_PAGE jobs when there are more."""
     entries = []
+    store = renderer.fragments.use("jobs.json")
     for section in renderer.sections.values():
         for job in section.jobs:
             url = renderer.absolute(renderer.job_paths[job.key])
             company = renderer.site.company_of(job).name if job.company else None
             entries.append(
-                renderer.fragments.get(
-                    "jobs.json",
+                store.get(
                     job.key,
                     (fingerprint(job), url, section.language, company),
                     functools.partial(_jobs_json_entry, job, url, section.language, company),
                 )
             )
+    store.save()
     if len(entries) <= JOBS_JSON_PAGE:
         return {"jobs.json": '{"jobs":[' + ",".join(entries) + "]}\n"}
     chunks = [entries[i : i + JOBS_JSON_PAGE] for i in range(0, len(entries), JOBS_JSON_PAGE)]

@@ -9,6 +9,7 @@ removes the files that left; if a move fails, every file already moved or remove
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 import tempfile
@@ -78,9 +79,9 @@ def _same(target: Path, content: Content, path: str) -> bool:
         try:
             if content.stat().st_size != size:
                 return False
+            return content_addressed(path) or filecmp.cmp(content, target, shallow=False)  # compared in chunks
         except OSError:
             return False
-        return content_addressed(path) or target.read_bytes() == content.read_bytes()
     if len(content) != size:
         return False
     if content_addressed(path):
