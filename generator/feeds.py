@@ -158,7 +158,7 @@ def indeed_parts(renderer: Renderer) -> Iterator[str]:
             parts.append("  </job>")
         return "\n".join(parts)
 
-    store = renderer.fragments.use("indeed")
+    store = renderer.fragments.use("indeed", compress=True)
     for entry in feed_jobs(renderer):
         yield store.get(entry.job.key, (fingerprint(entry.job), entry.url, company), functools.partial(jobs_of, entry)) + "\n"
     yield "</source>\n"
@@ -223,7 +223,7 @@ def json_feed_parts(renderer: Renderer) -> Iterator[str]:
         feed["description"] = config.site.description
     before, after = _json(feed).split(_json(ITEMS), 1)
     yield before + "["
-    store = renderer.fragments.use("jsonfeed")
+    store = renderer.fragments.use("jsonfeed", compress=True)
     for index, entry in enumerate(feed_jobs(renderer)):
         item = store.get(
             entry.job.key, (fingerprint(entry.job), entry.url, entry.language, organization), functools.partial(_json_feed_text, entry, organization)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import zlib
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
@@ -24,25 +25,27 @@ class Fragments:
         self.folder = folder
         self.context = context
 
-    def use(self, kind: str) -> FragmentStore:
-        return FragmentStore(self.folder / f"{kind}.pickle" if self.folder else None, self.context)
+    def use(self, kind: str, compress: bool = False) -> FragmentStore:
+        """Open the store of one kind; `compress` keeps its texts zlib-compressed (for entries with a whole job description)."""
+        return FragmentStore(self.folder / f"{kind}.pickle" if self.folder else None, self.context, compress)
 
 
 class FragmentStore:
     """(job key) -> (inputs, text) for one kind of file: read on first use, saved by `save`."""
 
-    def __init__(self, path: Path | None, context: str):
+    def __init__(self, path: Path | None, context: str, compress: bool = False):
         self.path = path
-        self.context = context
-        self.old: dict[str, tuple[Hashable, str]] = {}
-        self.new: dict[str, tuple[Hashable, str]] = {}
+        self.context = f"{context}\0{compress}"
+        self.compress = compress
+        self.old: dict[str, tuple[Hashable, str | bytes]] = {}
+        self.new: dict[str, tuple[Hashable, str | bytes]] = {}
         self.made = 0
         if path is not None and path.is_file():
             try:
                 with path.open("rb") as handle:
                     # Written by this program into the site's own cache folder, like the snapshots.
                     stored: Any = pickle.load(handle)  # noqa: S301
-                if isinstance(stored, dict) and stored.get("context") == context:
+                if isinstance(stored, dict) and stored.get("context") == self.context:
                     self.old = stored["fragments"]
             except Exception:  # noqa: BLE001 - a damaged store only costs formatting everything again
                 self.old = {}
@@ -52,10 +55,11 @@ class FragmentStore:
         found = self.old.get(key)
         if found is not None and found[0] == inputs:
             self.new[key] = found
-            return found[1]
+            stored = found[1]
+            return zlib.decompress(stored).decode("utf-8") if isinstance(stored, bytes) else stored
         text = make()
         self.made += 1
-        self.new[key] = (inputs, text)
+        self.new[key] = (inputs, zlib.compress(text.encode("utf-8"), 1) if self.compress else text)
         return text
 
     def save(self) -> None:

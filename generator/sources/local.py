@@ -472,7 +472,8 @@ class ParseCache:
         if self.path and self.path.is_file():
             try:
                 # Written by this program into the site's own cache folder, like the snapshots.
-                stored = pickle.loads(self.path.read_bytes())  # noqa: S301
+                with self.path.open("rb") as handle:
+                    stored = pickle.load(handle)  # noqa: S301
                 if isinstance(stored, dict) and stored.get("context") == self.context:
                     self.old = stored["files"]
             except Exception:  # noqa: BLE001 - a damaged cache only costs a full parse
@@ -501,7 +502,8 @@ class ParseCache:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temp = self.path.with_name(f".{self.path.name}.tmp")
-        temp.write_bytes(pickle.dumps({"context": self.context, "files": self.new}, protocol=pickle.HIGHEST_PROTOCOL))
+        with temp.open("wb") as handle:
+            pickle.dump({"context": self.context, "files": self.new}, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, self.path)
 
 
