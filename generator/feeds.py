@@ -149,16 +149,20 @@ def indeed_xml(renderer: Renderer) -> str:
         f"  <publisherurl>{xml_escape(renderer.absolute('/'))}</publisherurl>",
     ]
 
-    def jobs_of(entry: FeedJob) -> str:
+    def jobs_of(entry: FeedJob, hiring: str) -> str:
         parts = []
-        for fields in indeed_jobs(entry, company):
+        for fields in indeed_jobs(entry, hiring):
             parts.append("  <job>")
             parts += [f"    <{name}>{cdata(value)}</{name}>" for name, value in fields if value]
             parts.append("  </job>")
         return "\n".join(parts)
 
     for entry in feed_jobs(renderer):
-        lines.append(renderer.fragments.get("indeed", entry.job.key, (fingerprint(entry.job), entry.url, company), functools.partial(jobs_of, entry)))
+        # On a job board, <company> is the company hiring for this job, not the board publishing it.
+        hiring = renderer.site.company_of(entry.job).name or company
+        lines.append(
+            renderer.fragments.get("indeed", entry.job.key, (fingerprint(entry.job), entry.url, hiring), functools.partial(jobs_of, entry, hiring))
+        )
     lines.append("</source>")
     return "\n".join(lines) + "\n"
 
@@ -214,14 +218,16 @@ def json_feed(renderer: Renderer) -> str:
     }
     if config.site.description:
         feed["description"] = config.site.description
+    # On a job board, each item's company is the company hiring for that job.
     items = [
         renderer.fragments.get(
             "jsonfeed",
             entry.job.key,
-            (fingerprint(entry.job), entry.url, entry.language, organization),
-            functools.partial(_json_feed_text, entry, organization),
+            (fingerprint(entry.job), entry.url, entry.language, hiring),
+            functools.partial(_json_feed_text, entry, hiring),
         )
         for entry in feed_jobs(renderer)
+        for hiring in [renderer.site.company_of(entry.job).name or organization]
     ]
     return _json(feed).replace(_json(ITEMS), "[" + ",".join(items) + "]", 1) + "\n"
 
