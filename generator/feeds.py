@@ -150,9 +150,9 @@ def indeed_parts(renderer: Renderer) -> Iterator[str]:
     yield f'<?xml version="1.0" encoding="utf-8"?>\n<source>\n  <publisher>{xml_escape(company)}</publisher>\n'
     yield f"  <publisherurl>{xml_escape(renderer.absolute('/'))}</publisherurl>\n"
 
-    def jobs_of(entry: FeedJob) -> str:
+    def jobs_of(entry: FeedJob, hiring: str) -> str:
         parts = []
-        for fields in indeed_jobs(entry, company):
+        for fields in indeed_jobs(entry, hiring):
             parts.append("  <job>")
             parts += [f"    <{name}>{cdata(value)}</{name}>" for name, value in fields if value]
             parts.append("  </job>")
@@ -160,7 +160,9 @@ def indeed_parts(renderer: Renderer) -> Iterator[str]:
 
     store = renderer.fragments.use("indeed", compress=True)
     for entry in feed_jobs(renderer):
-        yield store.get(entry.job.key, (fingerprint(entry.job), entry.url, company), functools.partial(jobs_of, entry)) + "\n"
+        # On a job board, <company> is the company hiring for this job, not the board publishing it.
+        hiring = renderer.site.company_of(entry.job).name or company
+        yield store.get(entry.job.key, (fingerprint(entry.job), entry.url, hiring), functools.partial(jobs_of, entry, hiring)) + "\n"
     yield "</source>\n"
     store.save()
 
@@ -225,8 +227,10 @@ def json_feed_parts(renderer: Renderer) -> Iterator[str]:
     yield before + "["
     store = renderer.fragments.use("jsonfeed", compress=True)
     for index, entry in enumerate(feed_jobs(renderer)):
+        # On a job board, each item's company is the company hiring for that job.
+        hiring = renderer.site.company_of(entry.job).name or organization
         item = store.get(
-            entry.job.key, (fingerprint(entry.job), entry.url, entry.language, organization), functools.partial(_json_feed_text, entry, organization)
+            entry.job.key, (fingerprint(entry.job), entry.url, entry.language, hiring), functools.partial(_json_feed_text, entry, hiring)
         )
         yield ("," if index else "") + item
     yield "]" + after + "\n"

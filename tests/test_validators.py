@@ -1,4 +1,4 @@
-"""Independent validators on the built demo site: extruct for JSON-LD, the W3C Nu HTML checker (vnu).
+"""Independent validators on the built demo site and job board: extruct for JSON-LD, the W3C Nu HTML checker (vnu).
 
 vnu runs with `java` and the vnu.jar that `npm ci --prefix tests/browser` installs (or the one
 VNU_JAR points at). Without them it is skipped, unless CAREERS_REQUIRE_BROWSER=1 (CI), where a
@@ -18,7 +18,7 @@ import extruct
 import pytest
 
 from generator.check import check_job_posting
-from tests.helpers import SITE_URL
+from tests.helpers import REPO, SITE_URL, build
 
 VNU_JAR = os.environ.get("VNU_JAR") or str(Path(__file__).parent / "browser/node_modules/vnu-jar/build/dist/vnu.jar")
 REQUIRED = os.environ.get("CAREERS_REQUIRE_BROWSER") == "1"
@@ -68,12 +68,24 @@ needs_vnu = pytest.mark.skipif(
 )
 
 
-@needs_vnu
-def test_vnu_reports_no_error_on_the_demo_site(demo_public: Path, tmp_path: Path) -> None:
-    # A page with a known error goes through the same run, so a silent checker cannot pass the test.
+def assert_only_the_control_error(site: Path, tmp_path: Path) -> None:
+    """Run vnu on `site` and on a page with a known error, so a silent checker cannot pass; expect only that error."""
     control = tmp_path / "control"
     control.mkdir()
     (control / "broken.html").write_text('<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><img src="a.png"></body></html>\n')
-    errors = vnu_errors(demo_public, control)
+    errors = vnu_errors(site, control)
     assert len(errors) == 1, errors
     assert "broken.html" in errors[0] and re.search(r"error: An .img. element must have an .alt. attribute", errors[0]), errors
+
+
+@needs_vnu
+def test_vnu_reports_no_error_on_the_demo_site(demo_public: Path, tmp_path: Path) -> None:
+    assert_only_the_control_error(demo_public, tmp_path)
+
+
+@needs_vnu
+def test_vnu_reports_no_error_on_the_job_board(tmp_path: Path) -> None:
+    root = shutil.copytree(REPO / "tests" / "fixtures" / "board", tmp_path / "board")
+    build(root)
+    assert len(list((root / "public").rglob("*.html"))) > 100  # directory, company, job and paginated pages
+    assert_only_the_control_error(root / "public", tmp_path)

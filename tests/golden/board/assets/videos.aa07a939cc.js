@@ -15,8 +15,8 @@
       var frame = document.createElement("iframe");
       frame.src = src + (src.indexOf("?") < 0 ? "?" : "&") + "autoplay=1";
       frame.title = link.querySelector(".video-title").textContent;
+      // Full screen through `allow` only: with `allowfullscreen` as well, Chromium logs a warning.
       frame.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
-      frame.setAttribute("allowfullscreen", "");
       frame.className = "video-frame";
       item.replaceChild(frame, link);
       frame.focus();
