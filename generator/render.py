@@ -107,6 +107,10 @@ class Renderer:
     def job_url(self, job: Job) -> str:
         return self.url(self.job_paths[job.key])
 
+    def release_cards(self, language: str) -> None:
+        """Forget one language's cards once its listings are written (50,000 cards are ~60 MB)."""
+        self._cards = {key: html for key, html in self._cards.items() if key[0] != language}
+
     def card(self, job: Job, language: str) -> jinja2.utils.markupsafe.Markup:
         """Return a job's card (partials/job_card.html), rendered once per language for every list it is in."""
         key = (language, job.key)
@@ -589,6 +593,7 @@ def render_section(renderer: Renderer, section: Section) -> Iterable[tuple[str, 
                 yield from render_listing(renderer, section, "listing.html", facet.path, facet.jobs, title=facet.label, facet=facet)
     if section.facets.get("company"):
         yield from render_directory(renderer, section)
+    renderer.release_cards(section.language)  # job pages show no cards; closed pages render the few they need again
     for job in section.jobs:
         path = renderer.job_paths[job.key]
         target = path.lstrip("/") + "index.html"
