@@ -211,8 +211,8 @@ class Job:
                 seen[office.country] = None
         return tuple(seen)
 
-    @functools.cached_property
-    def description_html(self) -> str:
+    @property
+    def description_html(self) -> str:  # not cached: a second copy of every description costs more memory than the join
         parts = []
         for section in self.sections:
             if section.title:
