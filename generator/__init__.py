@@ -1,3 +1,20 @@
-"""careers: a static site generator for company careers sites."""
+"""careers: a static site generator for company careers sites and job boards."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
 
 __version__ = "0.1.0"
+
+
+@functools.cache
+def code_digest() -> str:
+    """Return a digest of the package's own code and data: caches of parsed or rendered results
+    are dropped when it changes, even without a new version number (an editable install)."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

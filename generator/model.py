@@ -311,10 +311,11 @@ class Site:
         """Return the organization hiring for `job`: its company on a job board, else the site's."""
         if job.company is None:
             return self.organization
-        index = self.__dict__.get("_companies_by_id")
-        if index is None or len(index) != len(self.companies):
-            index = self.__dict__["_companies_by_id"] = {c.id: c for c in self.companies}
-        return index.get(job.company, self.organization)
+        # Indexed once per list: a new list (store_images replaces the companies) gets a new index.
+        cached = self.__dict__.get("_companies_index")
+        if cached is None or cached[0] is not self.companies or cached[1] != len(self.companies):
+            cached = self.__dict__["_companies_index"] = (self.companies, len(self.companies), {c.id: c for c in self.companies})
+        return cached[2].get(job.company, self.organization)
 
 
 @dataclass(frozen=True)

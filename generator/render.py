@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 
-from . import __version__, feeds, i18n, jsonld, lifecycle
+from . import code_digest, feeds, i18n, jsonld, lifecycle
 from .config import Config
 from .fragments import Fragments
 from .i18n import N_
@@ -226,7 +226,7 @@ class Renderer:
 
     def _fingerprint(self) -> str:
         """Hash everything every page depends on besides its own data: code, templates, catalogs, site."""
-        digest = hashlib.sha256(__version__.encode())
+        digest = hashlib.sha256(code_digest().encode())
         folders = [self.config.templates_dir, *(t.templates for t in self.chain), i18n.LOCALES]
         for folder in folders:
             if folder.is_dir():

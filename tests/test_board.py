@@ -239,3 +239,17 @@ def test_job_cards_and_open_graph_pictures_use_the_company(built: dict[str, Any]
     text = job.read_text(encoding="utf-8")
     alt = re.search(r'<meta property="og:image:alt" content="([^"]+)">', text)
     assert alt and "Company 001" in alt.group(1)
+
+
+def test_company_of_follows_a_replaced_list_of_companies() -> None:
+    from generator.model import Job, Organization, Site
+
+    site = Site(organization=Organization(name="Board"), companies=[Organization(id="s:a", name="Old A")])
+    job = Job(source="s", id="1", title="Role", date_posted="2026-01-01", company="s:a")
+    assert site.company_of(job).name == "Old A"
+    site.companies = [Organization(id="s:a", name="New A")]  # same length, new list (as store_images does)
+    assert site.company_of(job).name == "New A"
+    site.companies.append(Organization(id="s:b", name="B"))
+    assert site.company_of(Job(source="s", id="2", title="R", date_posted="2026-01-01", company="s:b")).name == "B"
+    assert site.company_of(Job(source="s", id="3", title="R", date_posted="2026-01-01")).name == "Board"
+    assert site.company_of(Job(source="s", id="4", title="R", date_posted="2026-01-01", company="s:gone")).name == "Board"

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .. import __version__
+from .. import code_digest
 from ..config import LANGUAGE, Option, hint
 from ..errors import SourceError
 from ..model import (
@@ -466,7 +466,7 @@ class ParseCache:
 
     def __init__(self, cache_dir: Path | None, source: str, context: str):
         self.path = cache_dir / "parsed" / f"{source}.pickle" if cache_dir else None
-        self.context = f"{__version__}\0{self.VERSION}\0{context}"
+        self.context = f"{code_digest()}\0{self.VERSION}\0{context}"
         self.old: dict[str, tuple[int, int, Job | str]] = {}
         self.new: dict[str, tuple[int, int, Job | str]] = {}
         if self.path and self.path.is_file():
