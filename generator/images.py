@@ -14,6 +14,7 @@ its own picture cropped to 1200x630, or a card with its title and the organizati
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -325,7 +326,7 @@ def og_photo(content: bytes) -> bytes:
 def _og_file(key: str, ext: str, cache: Path) -> tuple[Path, str]:
     """Return where the Open Graph picture of `key` is cached, and its path in the site."""
     digest = hashlib.sha256(f"{VARIANT_VERSION}\0{key}".encode()).hexdigest()
-    return cache / "media" / f"og-{digest}.{ext}", f"media/og-{digest[:16]}.{ext}"
+    return Path(os.path.join(cache, "media", f"og-{digest}.{ext}")), f"media/og-{digest[:16]}.{ext}"  # os.path: 10,000 joins
 
 
 def _cache_write(path: Path, content: bytes) -> None:
@@ -372,8 +373,12 @@ def og_images(site: Site, stored: dict[str, Stored], cache: Path) -> dict[str, t
             cards[(org.id, job.title)] = _og_file(key, "png", cache)
     # Missing cards are drawn together per organization (in worker processes when there are many), in job order.
     missing: dict[str, list[str]] = {}
+    folder = cache / "media"
+    present: set[str] = set()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        present = {entry.name for entry in entries}  # one directory read instead of a stat per card
     for (org_id, title), (cached, _) in cards.items():
-        if not cached.is_file():
+        if cached.name not in present:
             missing.setdefault(org_id, []).append(title)
     names = {job_org.id: job_org.name for job_org in [site.organization, *site.companies]}
     for org_id, titles in missing.items():
