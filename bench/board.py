@@ -24,7 +24,12 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CITIES = [("paris", "Paris", "FR", "75002"), ("lyon", "Lyon", "FR", "69002"), ("berlin", "Berlin", "DE", "10115"), ("madrid", "Madrid", "ES", "28004")]
+CITIES = [
+    ("paris", "Paris", "FR", "75002"),
+    ("lyon", "Lyon", "FR", "69002"),
+    ("berlin", "Berlin", "DE", "10115"),
+    ("madrid", "Madrid", "ES", "28004"),
+]
 SECTORS = ["Software", "Health", "Energy", "Retail", "Media", "Finance", "Industry", "Food"]
 SUMMARY = re.compile(r"; ([\d.]+)s\s*$", re.MULTILINE)
 WROTE = re.compile(r"wrote (\d+) files|no file changed")
@@ -40,7 +45,10 @@ def write_board(root: Path, jobs: int, companies: int) -> None:
         encoding="utf-8",
     )
     (content / "offices.toml").write_text(
-        "".join(f'[[offices]]\nid = "{i}"\nname = "{n}"\nstreet = "1 main street"\ncity = "{n}"\npostal_code = "{z}"\ncountry = "{c}"\n\n' for i, n, c, z in CITIES),
+        "".join(
+            f'[[offices]]\nid = "{i}"\nname = "{n}"\nstreet = "1 main street"\ncity = "{n}"\npostal_code = "{z}"\ncountry = "{c}"\n\n'
+            for i, n, c, z in CITIES
+        ),
         encoding="utf-8",
     )
     (content / "departments.toml").write_text("".join(f'[[departments]]\nid = "d{i}"\nname = "Team {i}"\n\n' for i in range(8)), encoding="utf-8")
@@ -69,10 +77,29 @@ def write_board(root: Path, jobs: int, companies: int) -> None:
             f'+++\nid = "B{n}"\ntitle = "Role {n} at company {company}"\nlanguage = "{language}"\ndate_posted = 2026-10-01\n'
             f'company = "c{company}"\ndepartment = "d{n % 8}"\noffices = ["{CITIES[company % 4][0]}"]\nemployment_type = "FULL_TIME"\n'
             f'apply_url = "https://company{company}.example/apply/{n}"\ntags = ["t{n % 20}"]\n'
-            f'salary = {{ min = {40000 + n % 50 * 100}, max = {50000 + n % 50 * 100}, currency = "EUR", unit = "YEAR" }}\n+++\n'
-            f"Role {n}: join company {company}.\n\n## What you will do\n\n- Build the product\n- Talk to customers\n\n## Who you are\n\n- Curious\n",
+            f'salary = {{ min = {40000 + n % 50 * 100}, max = {50000 + n % 50 * 100}, currency = "EUR", unit = "YEAR" }}\n+++\n' + _body(n, company),
             encoding="utf-8",
         )
+
+
+def _body(n: int, company: int) -> str:
+    """Return a job description of about 1.5 kB of Markdown, like a real posting."""
+    return (
+        f"Company {company} is hiring for role {n}. You will join a team of eight people who build and run the product "
+        "used by thousands of customers every day, and you will have a real say in what we build next.\n\n"
+        "## What you will do\n\n"
+        "- Design, build and ship features with the product and design teams, from the first sketch to production\n"
+        "- Review code, write tests and keep the service fast, secure and easy to change\n"
+        "- Talk to customers every month and bring what you learn back to the team\n"
+        "- Share what you know: pair programming, short talks, clear written proposals\n\n"
+        "## Who you are\n\n"
+        "- Three years or more building web applications, in any language; we use Python and TypeScript\n"
+        "- You write clearly and like explaining your choices\n"
+        "- You care about the people who use what you build, and about your colleagues\n\n"
+        "## What we offer\n\n"
+        "Flexible hours, two remote days a week, a learning budget of 1,500 euros a year, and a calm office "
+        "close to public transport. The interview process has three steps and takes about two weeks.\n"
+    )
 
 
 def _logo(path: Path) -> None:
@@ -84,7 +111,9 @@ def _logo(path: Path) -> None:
 def run(root: Path) -> dict[str, float | int | str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "build"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "build"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     output = process.stdout.read() if process.stdout else ""
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.monotonic() - started
