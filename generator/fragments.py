@@ -25,8 +25,8 @@ class Fragments:
         self.folder = folder
         self.context = context
 
-    def use(self, kind: str, compress: bool = False) -> FragmentStore:
-        """Open the store of one kind; `compress` keeps its texts zlib-compressed (for entries with a whole job description)."""
+    def use(self, kind: str, compress: bool = True) -> FragmentStore:
+        """Open the store of one kind; its texts are kept zlib-compressed (a third of the memory) unless `compress` is false."""
         return FragmentStore(self.folder / f"{kind}.pickle" if self.folder else None, self.context, compress)
 
 
