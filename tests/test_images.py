@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -306,7 +309,23 @@ def test_cards_are_drawn_once_then_read_from_the_cache(make_site, monkeypatch):
 
 def test_many_missing_cards_are_drawn_by_worker_processes_in_order(monkeypatch):
     if not images._can_fork():
-        pytest.skip("cards are drawn in-process here (no fork, or threads running)")
+        # Other tests' servers run threads in this process, so the pool is not used here: run
+        # this test alone in a fresh interpreter, where it is (unless the machine cannot fork).
+        if os.environ.get("CAREERS_POOL_TEST_ALONE"):
+            pytest.skip("cards are drawn in-process here (no fork, or a single CPU)")
+        test = f"{Path(__file__)}::test_many_missing_cards_are_drawn_by_worker_processes_in_order"
+        alone = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+            env={**os.environ, "CAREERS_POOL_TEST_ALONE": "1"},
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+        if "1 skipped" in alone.stdout:
+            pytest.skip("cards are drawn in-process on this machine (no fork, or a single CPU)")
+        assert alone.returncode == 0 and "1 passed" in alone.stdout, alone.stdout + alone.stderr
+        return
     pools: list[int] = []
 
     class CountingPool(images.ProcessPoolExecutor):
