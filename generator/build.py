@@ -286,6 +286,7 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
             report.written = WriteResult(unchanged=len(manifest["files"]))
             report.pages_reused = int(manifest.get("job_pages", 0))
         else:
+            manifest.pop("files", None)  # 100,000 paths at 50,000 jobs, not needed while rendering (a new list is written)
             cache = RenderCache(previous=manifest.get("pages", {}) if same_output else {}, exists=existing.__contains__)
             options.progress.start("rendering", len(site.jobs))
             cache.on_page = lambda: options.progress.advance("rendering")

@@ -43,7 +43,8 @@ def _safe(path: str) -> str:
     parts = [part for part in path.split("/") if part not in ("", ".")]
     if path.startswith("/") or ".." in parts or not parts:
         raise BuildError(f"refusing to write outside the output folder: {path!r}")
-    return "/".join(parts)
+    joined = "/".join(parts)
+    return path if joined == path else joined  # the caller's own string when it is already clean: one copy, not two
 
 
 def existing_files(output: Path) -> set[str]:
