@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
@@ -27,6 +27,7 @@ from .normalize import instant, plain_text, rfc3339
 from .themes import Theme, theme_chain
 from .write import UNCHANGED, Content, Unchanged
 
+T = TypeVar("T")
 REMOTE_ORDER = [Remote.FULL, Remote.HYBRID, Remote.OCCASIONAL, Remote.NO]
 
 
@@ -476,9 +477,9 @@ def redirect_page(target: str, title: str) -> str:
     )
 
 
-def paginate(jobs: list[Job], per_page: int) -> list[list[Job]]:
-    """Split a listing into pages of `per_page` jobs (an empty listing is one empty page)."""
-    return [jobs[i : i + per_page] for i in range(0, len(jobs), per_page)] or [[]]
+def paginate(items: list[T], per_page: int) -> list[list[T]]:
+    """Split a listing into pages of `per_page` items (an empty listing is one empty page)."""
+    return [items[i : i + per_page] for i in range(0, len(items), per_page)] or [[]]
 
 
 def page_path(first: str, number: int) -> str:
@@ -523,16 +524,8 @@ def render_listing(
             [fingerprint(renderer.site.company_of(j)) for j in chunk if j.company],
             key_extra,
         )
-        yield (
-            target,
-            reuse_or_render(
-                renderer,
-                target,
-                key,
-                functools.partial(render_template, renderer, section, template, path, title=title, jobs=chunk, pagination=pagination, **extra),
-                job_page=False,
-            ),
-        )
+        render = functools.partial(render_template, renderer, section, template, path, title=title, jobs=chunk, pagination=pagination, **extra)
+        yield target, reuse_or_render(renderer, target, key, render, job_page=False)
 
 
 def render_directory(renderer: Renderer, section: Section) -> Iterable[tuple[str, str | Unchanged]]:
@@ -542,22 +535,14 @@ def render_directory(renderer: Renderer, section: Section) -> Iterable[tuple[str
         {"company": renderer.companies_by_slug[f.value], "url": renderer.url(f.path), "count": len(f.jobs)}
         for f in sorted(section.facets["company"], key=lambda f: (f.label.lower(), f.value))
     ]
-    chunks = [entries[i : i + renderer.per_page] for i in range(0, len(entries), renderer.per_page)]
+    chunks = paginate(entries, renderer.per_page)
     for number, chunk in enumerate(chunks, start=1):
         path = page_path(first, number)
         pagination = _pagination(renderer, first, number, len(chunks), len(entries))
         target = path.lstrip("/") + "index.html"
         key = _key(renderer.fingerprint, renderer.facets_key, path, len(chunks), [(fingerprint(e["company"]), e["count"]) for e in chunk])
-        yield (
-            target,
-            reuse_or_render(
-                renderer,
-                target,
-                key,
-                functools.partial(render_template, renderer, section, "companies.html", path, title=None, companies=chunk, pagination=pagination),
-                job_page=False,
-            ),
-        )
+        render = functools.partial(render_template, renderer, section, "companies.html", path, title=None, companies=chunk, pagination=pagination)
+        yield target, reuse_or_render(renderer, target, key, render, job_page=False)
 
 
 def _pagination(renderer: Renderer, first: str, number: int, count: int, total: int) -> dict[str, Any]:
