@@ -21,14 +21,14 @@ from typing import Any
 
 import httpx
 
-from . import images, lifecycle, notify, pages, snapshot, write
+from . import images, lifecycle, notify, pages, parallel, snapshot, write
 from .config import Config
 from .errors import BuildError, ConfigError, GeneratorError, SourceError
 from .http import Stats
 from .model import Image, Job, Organization, Site, SourceData, fingerprint, slugify
 from .normalize import markdown_to_html
 from .progress import Progress
-from .render import RenderCache, Renderer, render_files
+from .render import RenderCache, Renderer, page_tasks, render_files
 from .sources import SOURCES, FetchContext
 from .write import WriteResult
 
@@ -288,15 +288,9 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
         else:
             manifest.pop("files", None)  # 100,000 paths at 50,000 jobs, not needed while rendering (a new list is written)
             cache = RenderCache(previous=manifest.get("pages", {}) if same_output else {}, exists=existing.__contains__)
-            options.progress.start("rendering", len(site.jobs))
-            cache.on_page = lambda: options.progress.advance("rendering")
             # Pages go to the writer one by one (changed ones into its staging folder), never all in memory.
             writer = write.SiteWriter(output, existing)
-            for path, content in render_files(config, site, cache, renderer):
-                writer.add(path, content)
-            for path, content in site.media.items():
-                writer.add(path, content)
-            options.progress.finish("rendering", f"{cache.rendered} job pages rendered, {cache.reused} unchanged")
+            render_pages(config, site, cache, renderer, writer, options.progress)
             report.pages_rendered, report.pages_reused = cache.rendered, cache.reused
         changes = notify.changed_urls(config, site, report, before, renderer)  # job URLs for `careers notify`
     except BaseException as exc:
@@ -324,6 +318,36 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     notify.save_changes(config.cache_dir, changes)
     report.seconds = time.monotonic() - started
     return report
+
+
+def render_pages(config: Config, site: Site, cache: RenderCache, renderer: Renderer, writer: write.SiteWriter, progress: Progress) -> None:
+    """Render the site into `writer`: its listings and job pages in worker processes, the rest (feeds) here meanwhile."""
+    renderer.cache = cache
+    tasks = list(page_tasks(renderer))  # keyed: unchanged pages are not rendered again
+    todo = [index for index, (_, page) in enumerate(tasks) if not isinstance(page, write.Unchanged)]
+    progress.start("rendering", len(todo))
+
+    def render(number: int) -> bool:  # in a worker: render one page and stage it
+        target, page = tasks[todo[number]]
+        assert not isinstance(page, write.Unchanged)
+        return writer.place(target, page().encode("utf-8"))
+
+    writer.stage()  # workers stage their pages in the writer's folder: it must exist before they fork
+    rendered = parallel.fork_map(render, len(todo))
+    try:
+        for path, content in render_files(config, site, cache, renderer, with_page_tasks=False):
+            writer.add(path, content)
+        for path, content in site.media.items():
+            writer.add(path, content)
+        for target, page in tasks:
+            if isinstance(page, write.Unchanged):
+                writer.add(target, page)
+        for index, staged in zip(todo, rendered, strict=True):
+            writer.record(tasks[index][0], staged)
+            progress.advance("rendering")
+    finally:
+        rendered.close()
+    progress.finish("rendering", f"{cache.rendered} job pages rendered, {cache.reused} unchanged")
 
 
 def check_output_location(config: Config, output: Path) -> None:

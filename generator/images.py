@@ -20,20 +20,17 @@ import functools
 import hashlib
 import io
 import logging
-import multiprocessing
 import os
 import struct
-import sys
-import threading
 import zlib
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from PIL import Image as PILImage
 from PIL import ImageColor, ImageDraw, ImageFont, ImageOps
 
+from . import parallel
 from .config import Config
 from .http import HttpClient
 from .model import Image, Job, Office, Organization, Site
@@ -281,37 +278,10 @@ def og_card(title: str, org_name: str, logo: bytes | None = None) -> bytes:
     return _painter(org_name, logo).draw(title)
 
 
-_worker_painter: CardPainter | None = None
-
-
-def _start_worker(org_name: str, logo: bytes | None) -> None:
-    global _worker_painter  # noqa: PLW0603 - one painter per worker process, prepared once
-    _worker_painter = CardPainter(org_name, logo)
-
-
-def _draw_in_worker(title: str) -> bytes:
-    assert _worker_painter is not None
-    return _worker_painter.draw(title)
-
-
 def draw_cards(titles: list[str], org_name: str, logo: bytes | None) -> Iterator[bytes]:
-    """Yield the cards of `titles`, in order: drawn by OG_WORKERS processes when there are many."""
-    if len(titles) <= OG_POOL_MIN_CARDS or not _can_fork():
-        painter = _painter(org_name, logo)
-        yield from (painter.draw(title) for title in titles)
-        return
-    # Forked workers start in milliseconds with this module loaded; "spawn" would start each
-    # interpreter afresh and re-run the caller's main script.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(OG_WORKERS, mp_context=context, initializer=_start_worker, initargs=(org_name, logo)) as pool:
-        yield from pool.map(_draw_in_worker, titles, chunksize=32)
-
-
-def _can_fork() -> bool:
-    """Tell whether card workers can be forked safely and have a CPU of their own."""
-    # Forking a process that runs other threads (`careers serve`) can deadlock the child, and
-    # macOS frameworks are not fork-safe: there, cards are drawn in this process.
-    return sys.platform == "linux" and threading.active_count() == 1 and len(os.sched_getaffinity(0)) >= OG_WORKERS
+    """Yield the cards of `titles`, in order: drawn by OG_WORKERS forked processes when there are many."""
+    painter = _painter(org_name, logo)
+    return iter(parallel.fork_map(lambda index: painter.draw(titles[index]), len(titles), min_items=OG_POOL_MIN_CARDS + 1, workers=OG_WORKERS))
 
 
 def og_photo(content: bytes) -> bytes:

@@ -28,6 +28,7 @@ from .themes import Theme, theme_chain
 from .write import UNCHANGED, Content, Unchanged
 
 T = TypeVar("T")
+Page = Callable[[], str] | Unchanged  # a page to render, or UNCHANGED: the last build's file is still right
 REMOTE_ORDER = [Remote.FULL, Remote.HYBRID, Remote.OCCASIONAL, Remote.NO]
 
 
@@ -75,7 +76,8 @@ class Renderer:
                 if job.translation_key:
                     self.translations[(job.source, job.translation_key)].setdefault(section.language, job)
         self._envs: dict[str, jinja2.Environment] = {}
-        self._cards: dict[tuple[str, str], jinja2.utils.markupsafe.Markup] = {}
+        self._cards: dict[str, jinja2.utils.markupsafe.Markup] = {}  # job key -> card, in _cards_language
+        self._cards_language = ""
         self.cache = RenderCache()
         self.fingerprint = self._fingerprint()
         self.fragments = Fragments(config.cache_dir / "fragments", self.fingerprint)
@@ -108,14 +110,15 @@ class Renderer:
     def job_url(self, job: Job) -> str:
         return self.url(self.job_paths[job.key])
 
-    def release_cards(self, language: str) -> None:
-        """Forget one language's cards once its listings are written (50,000 cards are ~60 MB)."""
-        self._cards = {key: html for key, html in self._cards.items() if key[0] != language}
-
     def card(self, job: Job, language: str) -> jinja2.utils.markupsafe.Markup:
-        """Return a job's card (partials/job_card.html), rendered once per language for every list it is in."""
-        key = (language, job.key)
-        html = self._cards.get(key)
+        """Return a job's card (partials/job_card.html), rendered once per language for every list it is in.
+
+        Only the current language's cards are kept (50,000 cards are ~60 MB): pages are rendered
+        one language after the other.
+        """
+        if language != self._cards_language:
+            self._cards, self._cards_language = {}, language
+        html = self._cards.get(job.key)
         if html is None:
             context = {
                 "job": job,
@@ -126,7 +129,7 @@ class Renderer:
                 "Remote": Remote,
             }
             html = jinja2.utils.markupsafe.Markup(self.env(language).get_template("partials/job_card.html").render(context))
-            self._cards[key] = html
+            self._cards[job.key] = html
         return html
 
     def srcset(self, image: Image, fmt: str | None = None) -> str:
@@ -392,7 +395,6 @@ class RenderCache:
     keys: dict[str, str] = field(default_factory=dict)  # this build's keys
     reused: int = 0
     rendered: int = 0
-    on_page: Callable[[], None] = lambda: None  # progress, once per job page
 
 
 def render_site(config: Config, site: Site, cache: RenderCache | None = None, renderer: Renderer | None = None) -> dict[str, Content]:
@@ -405,8 +407,14 @@ def render_site(config: Config, site: Site, cache: RenderCache | None = None, re
     return dict(sorted(pages.items()))
 
 
-def render_files(config: Config, site: Site, cache: RenderCache | None = None, renderer: Renderer | None = None) -> Iterator[tuple[str, Content]]:
-    """Yield every file of the site as (path in the output folder, content), one at a time."""
+def render_files(
+    config: Config, site: Site, cache: RenderCache | None = None, renderer: Renderer | None = None, with_page_tasks: bool = True
+) -> Iterator[tuple[str, Content]]:
+    """Yield every file of the site as (path in the output folder, content), one at a time.
+
+    `with_page_tasks=False` leaves out the listings, company and job pages: a build takes them
+    from `page_tasks` (with the same renderer and cache) and renders them on every core.
+    """
     renderer = renderer or Renderer(config, site)
     renderer.cache = cache or RenderCache()
     yield from renderer.asset_files.items()
@@ -414,8 +422,11 @@ def render_files(config: Config, site: Site, cache: RenderCache | None = None, r
     def encoded(path: str, content: str | Content) -> tuple[str, Content]:
         return path, content.encode("utf-8") if isinstance(content, str) else content
 
+    if with_page_tasks:
+        for path, page in page_tasks(renderer):
+            yield encoded(path, page if isinstance(page, Unchanged) else page())
     for section in renderer.sections.values():
-        for path, html in render_section(renderer, section):
+        for path, html in other_pages(renderer, section):
             yield encoded(path, html)
     default = renderer.sections[config.site.default_language]
     if default.prefix:
@@ -491,20 +502,20 @@ def _key(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def reuse_or_render(renderer: Renderer, target: str, key: str, render: Callable[[], str], job_page: bool = True) -> str | Unchanged:
-    """Return UNCHANGED when the last build wrote `target` from the same input key, else render it."""
+def reuse_or_defer(renderer: Renderer, target: str, key: str, render: Callable[[], str], job_page: bool = True) -> Page:
+    """Return UNCHANGED when the last build wrote `target` from the same input key, else how to render it."""
     cache = renderer.cache
     cache.keys[target] = key
     if cache.previous.get(target) == key and cache.exists(target):
         cache.reused += job_page
         return UNCHANGED
     cache.rendered += job_page
-    return render()
+    return render
 
 
 def render_listing(
     renderer: Renderer, section: Section, template: str, first: str, jobs: list[Job], title: str | None, key_extra: str = "", **extra: Any
-) -> Iterable[tuple[str, str | Unchanged]]:
+) -> Iterable[tuple[str, Page]]:
     """Yield the pages of one listing (the index or a facet), `per_page` jobs each, reusing unchanged ones."""
     chunks = paginate(jobs, renderer.per_page)
     for number, chunk in enumerate(chunks, start=1):
@@ -525,10 +536,10 @@ def render_listing(
             key_extra,
         )
         render = functools.partial(render_template, renderer, section, template, path, title=title, jobs=chunk, pagination=pagination, **extra)
-        yield target, reuse_or_render(renderer, target, key, render, job_page=False)
+        yield target, reuse_or_defer(renderer, target, key, render, job_page=False)
 
 
-def render_directory(renderer: Renderer, section: Section) -> Iterable[tuple[str, str | Unchanged]]:
+def render_directory(renderer: Renderer, section: Section) -> Iterable[tuple[str, Page]]:
     """Yield the pages of a job board's company directory: each company with its logo, sectors and open jobs."""
     first = f"{section.prefix}/{FACET_PATHS['company']}/"
     entries = [
@@ -542,7 +553,7 @@ def render_directory(renderer: Renderer, section: Section) -> Iterable[tuple[str
         target = path.lstrip("/") + "index.html"
         key = _key(renderer.fingerprint, renderer.facets_key, path, len(chunks), [(fingerprint(e["company"]), e["count"]) for e in chunk])
         render = functools.partial(render_template, renderer, section, "companies.html", path, title=None, companies=chunk, pagination=pagination)
-        yield target, reuse_or_render(renderer, target, key, render, job_page=False)
+        yield target, reuse_or_defer(renderer, target, key, render, job_page=False)
 
 
 def _pagination(renderer: Renderer, first: str, number: int, count: int, total: int) -> dict[str, Any]:
@@ -556,7 +567,8 @@ def _pagination(renderer: Renderer, first: str, number: int, count: int, total: 
     }
 
 
-def render_section(renderer: Renderer, section: Section) -> Iterable[tuple[str, str | Unchanged]]:
+def section_pages(renderer: Renderer, section: Section) -> Iterator[tuple[str, Page]]:
+    """Yield (file, UNCHANGED or how to render it) for a section's listings, company pages and job pages."""
     p = section.prefix
     yield from render_listing(renderer, section, "index.html", f"{p}/", section.jobs, title=None)
     for kind, facets in section.facets.items():
@@ -578,20 +590,26 @@ def render_section(renderer: Renderer, section: Section) -> Iterable[tuple[str, 
                 yield from render_listing(renderer, section, "listing.html", facet.path, facet.jobs, title=facet.label, facet=facet)
     if section.facets.get("company"):
         yield from render_directory(renderer, section)
-    renderer.release_cards(section.language)  # job pages show no cards; closed pages render the few they need again
     for job in section.jobs:
         path = renderer.job_paths[job.key]
         target = path.lstrip("/") + "index.html"
-        renderer.cache.on_page()
-        yield (
-            target,
-            reuse_or_render(
-                renderer,
-                target,
-                renderer.job_page_key(job, section),
-                functools.partial(render_template, renderer, section, "job.html", path, title=job.title, job=job),
-            ),
-        )
+        render = functools.partial(render_template, renderer, section, "job.html", path, title=job.title, job=job)
+        yield target, reuse_or_defer(renderer, target, renderer.job_page_key(job, section), render)
+
+
+def page_tasks(renderer: Renderer) -> Iterator[tuple[str, Page]]:
+    """Yield every listing, company and job page of the site as (file, UNCHANGED or how to render it).
+
+    These are most of a build's work, each page keyed so an unchanged one is not rendered again:
+    a build renders them on every core (build.render_pages).
+    """
+    for section in renderer.sections.values():
+        yield from section_pages(renderer, section)
+
+
+def other_pages(renderer: Renderer, section: Section) -> Iterator[tuple[str, str]]:
+    """Yield a section's closed-job pages and content pages, rendered (there are few)."""
+    p = section.prefix
     for closed in section.closed:
         path = f"{p}/jobs/{closed.slug}/"
         related = [j for j in section.jobs if closed.department and j.department and j.department.id == closed.department.id]

@@ -136,22 +136,45 @@ class SiteWriter:
         self._staging: Path | None = None
         self._folders: set[Path] = set()  # folders made in the staging folder, so each is made once
 
-    def _stage(self) -> Path:
+    def stage(self) -> Path:
+        """Return the folder changed files are staged in, made on first use (make it before forking workers)."""
         if self._staging is None:
             self.output.parent.mkdir(parents=True, exist_ok=True)
             self._staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent))
         return self._staging if self.first else self._staging / "new"
 
     def add(self, path: str, content: Content) -> None:
+        path = self._claim(path)
+        self._count(path, self.place(path, content))
+
+    def place(self, path: str, content: Content) -> bool:
+        """Stage one file unless the output already holds it; return whether it was staged.
+
+        Only the staging folder is touched, so workers forked after `stage()` can place files side
+        by side; the build then `record`s each one.
+        """
+        path = _safe(path)
+        if not self.first and path in self.current and _same(self.output / path, content, path):
+            return False
+        _put(self.stage() / path, content, self._folders)
+        return True
+
+    def record(self, path: str, staged: bool) -> None:
+        """Count a file that a worker placed (`staged` is what `place` returned there)."""
+        self._count(self._claim(path), staged)
+
+    def _claim(self, path: str) -> str:
         path = _safe(path)
         if path in self.paths:
             raise BuildError(f"two pages want to be written to {path}")
         self.paths.add(path)
-        if not self.first and path in self.current and _same(self.output / path, content, path):
+        return path
+
+    def _count(self, path: str, staged: bool) -> None:
+        if staged:
+            self.result.written.append(path)
+        else:
             self.result.unchanged += 1
-            return
-        _put(self._stage() / path, content, self._folders)
-        self.result.written.append(path)
 
     def commit(self) -> WriteResult:
         """Make the output hold exactly the files added; write nothing when nothing changed."""
@@ -160,12 +183,12 @@ class SiteWriter:
         result.removed = sorted(self.current - self.paths)
         try:
             if self.first:
-                staging = self._stage()
+                staging = self.stage()
                 _open_permissions(staging)
                 os.replace(staging, self.output)
                 self._staging = None
             elif result.changed:
-                self._stage()
+                self.stage()
                 _swap_in(self.output, self._staging, result)  # type: ignore[arg-type]
         finally:
             self.abort()

@@ -308,7 +308,7 @@ def test_cards_are_drawn_once_then_read_from_the_cache(make_site, monkeypatch):
 
 
 def test_many_missing_cards_are_drawn_by_worker_processes_in_order(monkeypatch):
-    if not images._can_fork():
+    if not images.parallel.can_fork(images.OG_WORKERS):
         # Other tests' servers run threads in this process, so the pool is not used here: run
         # this test alone in a fresh interpreter, where it is (unless the machine cannot fork).
         if os.environ.get("CAREERS_POOL_TEST_ALONE"):
@@ -326,19 +326,20 @@ def test_many_missing_cards_are_drawn_by_worker_processes_in_order(monkeypatch):
             pytest.skip("cards are drawn in-process on this machine (no fork, or a single CPU)")
         assert alone.returncode == 0 and "1 passed" in alone.stdout, alone.stdout + alone.stderr
         return
-    pools: list[int] = []
+    forked: list[bool] = []
+    real = images.parallel.fork_map
 
-    class CountingPool(images.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs) -> None:
-            pools.append(1)
-            super().__init__(*args, **kwargs)
+    def counting(*args, **kwargs):
+        result = real(*args, **kwargs)
+        forked.append(result.forked)
+        return result
 
-    monkeypatch.setattr(images, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(images.parallel, "fork_map", counting)
     monkeypatch.setattr(images, "OG_POOL_MIN_CARDS", 2)
     titles = [f"Engineer {n}" for n in range(5)]
     logo = picture_bytes((200, 200), "PNG")
     cards = list(images.draw_cards(titles, "Acme", logo))
-    assert pools == [1]
+    assert forked == [True]
     assert cards == [images.og_card(title, "Acme", logo) for title in titles]
 
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .. import code_digest
+from .. import code_digest, parallel
 from ..config import LANGUAGE, Option, hint
 from ..errors import SourceError
 from ..model import (
@@ -130,16 +130,26 @@ class LocalSource(Source):
         with os.scandir(folder) as entries:
             names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file())
         prefix = f"{folder.relative_to(root)}/" if folder.is_relative_to(root) else f"{folder}/"
-        for name in names:
-            file = os.path.join(folder, name)
-            where = prefix + name
+        files = [os.path.join(folder, name) for name in names]
+        cached: list[Job | str | ValueError | None] = [parsed.get(file) for file in files]
+        missing = [index for index, job in enumerate(cached) if job is None]
+
+        def parse(index: int) -> Job | str | ValueError:
+            file = files[missing[index]]
             try:
-                job = parsed.get(file)
-                if job is None:
-                    job = parsed.put(file, self._job(Path(file), where, offices, departments, companies))
+                return ParseCache.prepare(self._job(Path(file), prefix + names[missing[index]], offices, departments, companies))
             except ValueError as exc:
-                problems.append(str(exc))
+                return exc
+
+        # A first build parses every file: on both cores when there are many.
+        for index, result in zip(missing, parallel.fork_map(parse, len(missing)), strict=True):
+            cached[index] = result if isinstance(result, ValueError) else parsed.put(files[index], result)
+        for name, job in zip(names, cached, strict=True):
+            where = prefix + name
+            if isinstance(job, ValueError):
+                problems.append(str(job))
                 continue
+            assert job is not None
             if isinstance(job, str):  # a draft: never published, but translations may point to it
                 self._draft_ids.add(job)
                 continue
@@ -491,10 +501,15 @@ class ParseCache:
         self.new[file] = entry
         return entry[2]
 
-    def put(self, file: str, value: Job | str) -> Job | str:
+    @staticmethod
+    def prepare(value: Job | str) -> Job | str:
+        """Compute what a job memoizes, so that it is stored with the job (and a rebuild skips it)."""
         if isinstance(value, Job):
-            fingerprint(value), value.slug  # noqa: B018 - memoized on the job and stored with it, so a rebuild skips them
-        self.new[file] = (*self._stat(file), value)
+            fingerprint(value), value.slug  # noqa: B018 - memoized in the job's __dict__
+        return value
+
+    def put(self, file: str, value: Job | str) -> Job | str:
+        self.new[file] = (*self._stat(file), self.prepare(value))
         return value
 
     def save(self) -> None:

@@ -1,0 +1,107 @@
+"""Work spread over the machine's cores by worker processes forked from the build.
+
+Parsing Markdown and rendering job pages is pure-Python work that one process does on one core.
+`fork_map` forks workers that inherit everything the build already holds in memory (the model,
+the renderer, its compiled templates), so a task is only a range of indexes and only results
+travel back. Where forking is unsafe or pointless (another thread is running, one CPU, not
+Linux, a handful of items), the same calls run in this process, in order.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar
+
+R = TypeVar("R")
+
+WORKERS = 2
+MIN_ITEMS = 200  # below this, forking costs more than it saves (see bench/scale.py)
+CHUNK = 32  # indexes per task: few enough messages, small enough to keep both workers busy to the end
+
+_task: Callable[[int], Any] | None = None  # what the workers run: set before they are forked
+
+
+def can_fork(workers: int = WORKERS) -> bool:
+    """Tell whether workers can be forked safely and each have a CPU of its own."""
+    # Forking a process that runs other threads (`careers serve`, a test's server) can deadlock
+    # the child, and macOS frameworks are not fork-safe: there, the work stays in this process.
+    return sys.platform == "linux" and threading.active_count() == 1 and len(os.sched_getaffinity(0)) >= workers
+
+
+class _Failure:
+    """An exception raised in a worker, carried back to be raised again in the build."""
+
+    def __init__(self, exc: BaseException):
+        try:
+            pickle.dumps(exc)
+            self.exc = exc
+        except Exception:  # noqa: BLE001 - an exception that cannot travel is described instead
+            self.exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
+def _run(bounds: tuple[int, int]) -> list[Any] | _Failure:
+    assert _task is not None
+    try:
+        return [_task(index) for index in range(*bounds)]
+    except Exception as exc:  # noqa: BLE001 - raised again in the parent
+        return _Failure(exc)
+
+
+class ForkMap(Generic[R]):
+    """The results of `task(0)`, ..., `task(count - 1)`, in order, computed by forked workers.
+
+    The workers start when the map is made, so the caller can do other work while they run, then
+    iterate. Iterate it to the end (or close it): that is when the workers are stopped.
+    """
+
+    def __init__(self, task: Callable[[int], R], count: int, *, min_items: int = MIN_ITEMS, workers: int = WORKERS):
+        global _task  # noqa: PLW0603 - read by the forked workers, which inherit it
+        self.count = count
+        self._pool: Any = None
+        self._results: Iterator[list[Any] | _Failure] | None = None
+        self._task = task
+        if count >= min_items and can_fork(workers):
+            _task = task
+            gc.freeze()  # the collector would otherwise touch, and so copy, every inherited object in each worker
+            try:
+                self._pool = multiprocessing.get_context("fork").Pool(workers)
+            finally:
+                gc.unfreeze()
+            bounds = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+            self._results = self._pool.imap(_run, bounds)
+
+    @property
+    def forked(self) -> bool:
+        return self._pool is not None
+
+    def __iter__(self) -> Iterator[R]:
+        if self._results is None:
+            yield from (self._task(index) for index in range(self.count))
+            return
+        try:
+            for chunk in self._results:
+                if isinstance(chunk, _Failure):
+                    raise chunk.exc
+                yield from chunk
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers (at once: results not read yet are dropped)."""
+        global _task  # noqa: PLW0603
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+            _task = None
+
+
+def fork_map(task: Callable[[int], R], count: int, *, min_items: int = MIN_ITEMS, workers: int = WORKERS) -> ForkMap[R]:
+    """Start computing task(i) for i in range(count) in forked workers; iterate the result for them, in order."""
+    return ForkMap(task, count, min_items=min_items, workers=workers)
