@@ -301,6 +301,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             extensions=["jinja2.ext.i18n"],
             bytecode_cache=self._bytecode_cache(),
+            auto_reload=False,  # templates do not change during a build: no stat per page
         )
         env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
         env.filters.update(
