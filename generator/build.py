@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import logging
 import os
 import shutil
@@ -302,7 +303,8 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
         raise BuildError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
     if writer is not None:
         report.written = writer.commit()
-        shutil.rmtree(config.cache_dir / "scratch", ignore_errors=True)  # the feeds, now linked into the output
+        for obsolete in ("scratch", "fragments"):  # where earlier versions kept the feeds' pieces
+            shutil.rmtree(config.cache_dir / obsolete, ignore_errors=True)
         manifest = {
             "site": site_key,
             "output": str(output),
@@ -324,22 +326,29 @@ def render_pages(config: Config, site: Site, cache: RenderCache, renderer: Rende
     """Render the site into `writer`: its listings and job pages in worker processes, the rest (feeds) here meanwhile."""
     renderer.cache = cache
     tasks = list(page_tasks(renderer))  # keyed: unchanged pages are not rendered again
-    todo = [index for index, (_, page) in enumerate(tasks) if not isinstance(page, write.Unchanged)]
+    # Each language's listings go to one worker, which renders each job card of that language
+    # once; job pages (no cards) are shared out.
+    groups: dict[str, list[int]] = {}
+    for index, task in enumerate(tasks):
+        if not isinstance(task.page, write.Unchanged):
+            groups.setdefault(task.cards, []).append(index)
+    job_pages = groups.pop("", [])
+    todo = [*itertools.chain.from_iterable(groups.values()), *job_pages]
     progress.start("rendering", len(todo))
 
     def render(number: int) -> bool:  # in a worker: render one page and stage it
-        target, page = tasks[todo[number]]
+        target, page, _ = tasks[todo[number]]
         assert not isinstance(page, write.Unchanged)
         return writer.place(target, page().encode("utf-8"))
 
     writer.stage()  # workers stage their pages in the writer's folder: it must exist before they fork
-    rendered = parallel.fork_map(render, len(todo))
+    rendered = parallel.fork_map(render, len(todo), groups=[len(group) for group in groups.values()])
     try:
         for path, content in render_files(config, site, cache, renderer, with_page_tasks=False):
             writer.add(path, content)
         for path, content in site.media.items():
             writer.add(path, content)
-        for target, page in tasks:
+        for target, page, _ in tasks:
             if isinstance(page, write.Unchanged):
                 writer.add(target, page)
         for index, staged in zip(todo, rendered, strict=True):

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from . import i18n
+from .fragments import Entry, Part, joined
 from .model import Job, Remote, fingerprint
 from .normalize import instant, plain_text, rfc3339
 
@@ -140,10 +141,10 @@ def indeed_jobs(entry: FeedJob, company: str) -> Iterable[list[tuple[str, str | 
 
 def indeed_xml(renderer: Renderer) -> str:
     """Return the Indeed XML feed (/indeed.xml) of every open job."""
-    return "".join(indeed_parts(renderer))
+    return joined(indeed_parts(renderer))
 
 
-def indeed_parts(renderer: Renderer) -> Iterator[str]:
+def indeed_parts(renderer: Renderer) -> Iterator[Part]:
     """Yield the Indeed XML feed in pieces (a 50,000-job feed is never one string)."""
     config = renderer.config
     company = renderer.site.organization.name or config.site.title
@@ -156,15 +157,13 @@ def indeed_parts(renderer: Renderer) -> Iterator[str]:
             parts.append("  <job>")
             parts += [f"    <{name}>{cdata(value)}</{name}>" for name, value in fields if value]
             parts.append("  </job>")
-        return "\n".join(parts)
+        return "\n".join(parts) + "\n"
 
-    store = renderer.fragments.use("indeed", compress=True)
     for entry in feed_jobs(renderer):
         # On a job board, <company> is the company hiring for this job, not the board publishing it.
         hiring = renderer.site.company_of(entry.job).name or company
-        yield store.get(entry.job.key, (fingerprint(entry.job), entry.url, hiring), functools.partial(jobs_of, entry, hiring)) + "\n"
+        yield Entry(entry.job.key, (fingerprint(entry.job), entry.url, hiring), functools.partial(jobs_of, entry, hiring))
     yield "</source>\n"
-    store.save()
 
 
 # -- JSON Feed -------------------------------------------------------------------------------
@@ -205,10 +204,10 @@ def json_feed_item(entry: FeedJob, organization: str) -> dict[str, Any]:
 
 def json_feed(renderer: Renderer) -> str:
     """Return the JSON Feed 1.1 (/feed.json) of every open job."""
-    return "".join(json_feed_parts(renderer))
+    return joined(json_feed_parts(renderer))
 
 
-def json_feed_parts(renderer: Renderer) -> Iterator[str]:
+def json_feed_parts(renderer: Renderer) -> Iterator[Part]:
     """Yield the JSON Feed in pieces: the feed's own keys around its items, one item at a time."""
     config = renderer.config
     organization = renderer.site.organization.name or config.site.title
@@ -225,19 +224,16 @@ def json_feed_parts(renderer: Renderer) -> Iterator[str]:
         feed["description"] = config.site.description
     before, after = _json(feed).split(_json(ITEMS), 1)
     yield before + "["
-    store = renderer.fragments.use("jsonfeed", compress=True)
     for index, entry in enumerate(feed_jobs(renderer)):
         # On a job board, each item's company is the company hiring for that job.
         hiring = renderer.site.company_of(entry.job).name or organization
-        item = store.get(
-            entry.job.key, (fingerprint(entry.job), entry.url, entry.language, hiring), functools.partial(_json_feed_text, entry, hiring)
-        )
-        yield ("," if index else "") + item
+        if index:
+            yield ","
+        yield Entry(entry.job.key, (fingerprint(entry.job), entry.url, entry.language, hiring), functools.partial(_json_feed_text, entry, hiring))
     yield "]" + after + "\n"
-    store.save()
 
 
-ITEMS = "\0items\0"  # stands for the list of items, joined from stored fragments
+ITEMS = "\0items\0"  # stands for the list of items, written entry by entry
 
 
 def _json_feed_text(entry: FeedJob, organization: str) -> str:

@@ -10,6 +10,7 @@ Linux, a handful of items), the same calls run in this process, in order.
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import os
 import pickle
@@ -60,7 +61,7 @@ class ForkMap(Generic[R]):
     iterate. Iterate it to the end (or close it): that is when the workers are stopped.
     """
 
-    def __init__(self, task: Callable[[int], R], count: int, *, min_items: int = MIN_ITEMS, workers: int = WORKERS):
+    def __init__(self, task: Callable[[int], R], count: int, *, min_items: int = MIN_ITEMS, workers: int = WORKERS, groups: list[int] | None = None):
         global _task  # noqa: PLW0603 - read by the forked workers, which inherit it
         self.count = count
         self._pool: Any = None
@@ -73,7 +74,11 @@ class ForkMap(Generic[R]):
                 self._pool = multiprocessing.get_context("fork").Pool(workers)
             finally:
                 gc.unfreeze()
-            bounds = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+            # The first `groups` indexes go to a worker each, in one task; the others in CHUNKs.
+            ends = list(itertools.accumulate(groups or []))
+            bounds = list(itertools.pairwise([0, *ends])) + [
+                (start, min(start + CHUNK, count)) for start in range(ends[-1] if ends else 0, count, CHUNK)
+            ]
             self._results = self._pool.imap(_run, bounds)
 
     @property
@@ -102,6 +107,13 @@ class ForkMap(Generic[R]):
             _task = None
 
 
-def fork_map(task: Callable[[int], R], count: int, *, min_items: int = MIN_ITEMS, workers: int = WORKERS) -> ForkMap[R]:
-    """Start computing task(i) for i in range(count) in forked workers; iterate the result for them, in order."""
-    return ForkMap(task, count, min_items=min_items, workers=workers)
+def fork_map(
+    task: Callable[[int], R], count: int, *, min_items: int = MIN_ITEMS, workers: int = WORKERS, groups: list[int] | None = None
+) -> ForkMap[R]:
+    """Start computing task(i) for i in range(count) in forked workers; iterate the result for them, in order.
+
+    `groups` are the sizes of leading runs of indexes that must each stay in one worker (tasks
+    that share a memo, such as one language's listings and their job cards); the rest are shared
+    out a few at a time.
+    """
+    return ForkMap(task, count, min_items=min_items, workers=workers, groups=groups)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
@@ -20,7 +21,7 @@ import jinja2
 
 from . import code_digest, feeds, i18n, jsonld, lifecycle
 from .config import Config
-from .fragments import Fragments
+from .fragments import Entry, Part, Spooler, joined
 from .i18n import N_
 from .model import EMPLOYMENT_TYPES, ClosedJob, ContentPage, Image, Job, Office, Organization, Remote, Site, fingerprint, slugify, to_jsonable
 from .normalize import instant, plain_text, rfc3339
@@ -80,7 +81,6 @@ class Renderer:
         self._cards_language = ""
         self.cache = RenderCache()
         self.fingerprint = self._fingerprint()
-        self.fragments = Fragments(config.cache_dir / "fragments", self.fingerprint)
         # Each language's name in that language, for the switcher.
         self.language_names = {lang: (i18n.locale(lang).get_display_name(lang) or lang).capitalize() for lang in self.config.site.languages}
         self.per_page = max(1, config.site.per_page)
@@ -424,7 +424,7 @@ def render_files(
         return path, content.encode("utf-8") if isinstance(content, str) else content
 
     if with_page_tasks:
-        for path, page in page_tasks(renderer):
+        for path, page, _ in page_tasks(renderer):
             yield encoded(path, page if isinstance(page, Unchanged) else page())
     for section in renderer.sections.values():
         for path, html in other_pages(renderer, section):
@@ -434,10 +434,11 @@ def render_files(
         # site.default_language_prefix: every language has its prefix, so "/" sends visitors to the default one.
         yield encoded("index.html", redirect_page(renderer.absolute(f"{default.prefix}/"), config.site.title))
     yield encoded("404.html", render_template(renderer, default, "404.html", "/404.html", title=None, noindex=True))
-    # Feeds go through scratch files: a 50,000-job feed never sits in memory whole.
-    scratch = config.cache_dir / "scratch"
+    # Feeds are written to files kept in the cache, piece by piece (a 50,000-job feed never sits in
+    # memory whole), copying the unchanged entries from the last build's.
+    spooler = Spooler(config.cache_dir / "files", renderer.fingerprint)
     for name, parts in site_file_parts(renderer):
-        yield name, spool(scratch, name, parts)
+        yield name, spooler.write(name, parts)
     closed_paths = [renderer.url(f"{s.prefix}/jobs/{c.slug}/") for s in renderer.sections.values() for c in s.closed]
     moved_paths = []
     for old_slug, job in site.moved:
@@ -450,24 +451,14 @@ def render_files(
         yield encoded(path, content)
 
 
-def site_file_parts(renderer: Renderer) -> Iterator[tuple[str, Iterable[str]]]:
-    """Yield each file about the whole site as pieces of text: feeds are made one piece at a time."""
+def site_file_parts(renderer: Renderer) -> Iterator[tuple[str, Iterable[Part]]]:
+    """Yield each file about the whole site as parts: text, and one entry per job in the feeds."""
     yield from ((name, [text]) for name, text in sitemap_files(renderer, sitemap(renderer)).items())
     yield "robots.txt", [f"User-agent: *\nAllow: /\n\nSitemap: {renderer.absolute('sitemap.xml')}\n"]
     yield "feed.xml", atom_parts(renderer)
-    yield from ((name, [text]) for name, text in jobs_json_files(renderer).items())
+    yield from jobs_json_parts(renderer)
     yield "feed.json", feeds.json_feed_parts(renderer)
     yield "indeed.xml", feeds.indeed_parts(renderer)
-
-
-def spool(folder: Path, name: str, parts: Iterable[str]) -> Path:
-    """Write a file's pieces to `folder` (a scratch folder of the cache) and return its path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name.replace("/", "_")
-    with path.open("w", encoding="utf-8", newline="") as out:
-        for part in parts:
-            out.write(part)
-    return path
 
 
 def job_urls(config: Config, site: Site, pages: Iterable[tuple[str, str, str | None]] = (), renderer: Renderer | None = None) -> dict[str, str]:
@@ -568,38 +559,50 @@ def _pagination(renderer: Renderer, first: str, number: int, count: int, total: 
     }
 
 
-def section_pages(renderer: Renderer, section: Section) -> Iterator[tuple[str, Page]]:
-    """Yield (file, UNCHANGED or how to render it) for a section's listings, company pages and job pages."""
-    p = section.prefix
-    yield from render_listing(renderer, section, "index.html", f"{p}/", section.jobs, title=None)
+class PageTask(NamedTuple):
+    """A page of the site that is keyed: rendered only when its inputs changed."""
+
+    target: str  # the file
+    page: Page  # how to render it, or UNCHANGED
+    cards: str  # the language whose job cards the page shows ("": none, a job page)
+
+
+def section_pages(renderer: Renderer, section: Section) -> Iterator[PageTask]:
+    """Yield a section's listings, company pages and job pages."""
+    p, language = section.prefix, section.language
+    listings = [render_listing(renderer, section, "index.html", f"{p}/", section.jobs, title=None)]
     for kind, facets in section.facets.items():
         for facet in facets:
             if kind == "company":  # a company's page: its profile, then its open jobs
                 company = renderer.companies_by_slug[facet.value]
-                yield from render_listing(
-                    renderer,
-                    section,
-                    "company.html",
-                    facet.path,
-                    facet.jobs,
-                    title=facet.label,
-                    key_extra=fingerprint(company),
-                    facet=facet,
-                    company=company,
+                listings.append(
+                    render_listing(
+                        renderer,
+                        section,
+                        "company.html",
+                        facet.path,
+                        facet.jobs,
+                        title=facet.label,
+                        key_extra=fingerprint(company),
+                        facet=facet,
+                        company=company,
+                    )
                 )
             else:
-                yield from render_listing(renderer, section, "listing.html", facet.path, facet.jobs, title=facet.label, facet=facet)
+                listings.append(render_listing(renderer, section, "listing.html", facet.path, facet.jobs, title=facet.label, facet=facet))
     if section.facets.get("company"):
-        yield from render_directory(renderer, section)
+        listings.append(render_directory(renderer, section))
+    for target, page in itertools.chain.from_iterable(listings):
+        yield PageTask(target, page, language)
     for job in section.jobs:
         path = renderer.job_paths[job.key]
         target = path.lstrip("/") + "index.html"
         render = functools.partial(render_template, renderer, section, "job.html", path, title=job.title, job=job)
-        yield target, reuse_or_defer(renderer, target, renderer.job_page_key(job, section), render)
+        yield PageTask(target, reuse_or_defer(renderer, target, renderer.job_page_key(job, section), render), "")
 
 
-def page_tasks(renderer: Renderer) -> Iterator[tuple[str, Page]]:
-    """Yield every listing, company and job page of the site as (file, UNCHANGED or how to render it).
+def page_tasks(renderer: Renderer) -> Iterator[PageTask]:
+    """Yield every listing, company and job page of the site, one language after the other.
 
     These are most of a build's work, each page keyed so an unchanged one is not rendered again:
     a build renders them on every core (build.render_pages).
@@ -765,10 +768,10 @@ def sitemap_files(renderer: Renderer, entries: list[tuple[str, str | None]]) -> 
 
 
 def atom_feed(renderer: Renderer) -> str:
-    return "".join(atom_parts(renderer))
+    return joined(atom_parts(renderer))
 
 
-def atom_parts(renderer: Renderer) -> Iterator[str]:
+def atom_parts(renderer: Renderer) -> Iterator[Part]:
     """Yield the Atom feed of every open job, newest first, in pieces."""
     config = renderer.config
     jobs = [job for section in renderer.sections.values() for job in section.jobs]
@@ -785,12 +788,10 @@ def atom_parts(renderer: Renderer) -> Iterator[str]:
         f"  <author><name>{xml_escape(renderer.site.organization.name or config.site.title)}</name></author>",
     ]
     yield "\n".join(head) + "\n"
-    store = renderer.fragments.use("atom")
     for job in jobs:
         url = renderer.absolute(renderer.job_paths[job.key])
-        yield store.get(job.key, (fingerprint(job), url), functools.partial(_atom_entry, job, url)) + "\n"
+        yield Entry(job.key, (fingerprint(job), url), functools.partial(_atom_entry, job, url))
     yield "</feed>\n"
-    store.save()
 
 
 def _atom_entry(job: Job, url: str) -> str:
@@ -804,7 +805,7 @@ def _atom_entry(job: Job, url: str) -> str:
             f"    <published>{rfc3339(job.date_posted)}</published>",
             f"    <updated>{rfc3339(job.updated_at or job.date_posted)}</updated>",
             f"    <summary>{xml_escape(summary)}</summary>",
-            "  </entry>",
+            "  </entry>\n",
         ]
     )
 
@@ -818,35 +819,36 @@ JOBS_JSON_PAGE = 1000
 
 
 def jobs_json_files(renderer: Renderer) -> dict[str, str]:
-    """Return jobs.json: every open job, split into linked pages of JOBS_JSON_PAGE jobs when there are more."""
-    entries = []
-    store = renderer.fragments.use("jobs.json")
-    for section in renderer.sections.values():
-        for job in section.jobs:
-            url = renderer.absolute(renderer.job_paths[job.key])
-            company = renderer.site.company_of(job).name if job.company else None
-            entries.append(
-                store.get(
-                    job.key,
-                    (fingerprint(job), url, section.language, company),
-                    functools.partial(_jobs_json_entry, job, url, section.language, company),
-                )
-            )
-    store.save()
-    if len(entries) <= JOBS_JSON_PAGE:
-        return {"jobs.json": '{"jobs":[' + ",".join(entries) + "]}\n"}
-    chunks = [entries[i : i + JOBS_JSON_PAGE] for i in range(0, len(entries), JOBS_JSON_PAGE)]
+    """Return jobs.json (and its next pages) as whole texts."""
+    return {name: joined(parts) for name, parts in jobs_json_parts(renderer)}
+
+
+def jobs_json_parts(renderer: Renderer) -> Iterator[tuple[str, Iterator[Part]]]:
+    """Yield jobs.json: every open job, split into linked pages of JOBS_JSON_PAGE jobs when there are more."""
+    jobs = [(section.language, job) for section in renderer.sections.values() for job in section.jobs]
+    chunks = paginate(jobs, JOBS_JSON_PAGE)
     names = ["jobs.json", *(f"jobs-{n}.json" for n in range(2, len(chunks) + 1))]
-    files = {}
     for index, (name, chunk) in enumerate(zip(names, chunks, strict=True)):
-        links: dict[str, Any] = {"total": len(entries), "page": index + 1, "pages": len(chunks)}
-        if index > 0:
-            links["previous"] = renderer.absolute(names[index - 1])
-        if index + 1 < len(chunks):
-            links["next"] = renderer.absolute(names[index + 1])
-        head = json.dumps(links, sort_keys=True, separators=(",", ":"))[1:-1]
-        files[name] = '{"jobs":[' + ",".join(chunk) + "]," + head + "}\n"
-    return files
+        tail = "]}\n"
+        if len(chunks) > 1:
+            links: dict[str, Any] = {"total": len(jobs), "page": index + 1, "pages": len(chunks)}
+            if index > 0:
+                links["previous"] = renderer.absolute(names[index - 1])
+            if index + 1 < len(chunks):
+                links["next"] = renderer.absolute(names[index + 1])
+            tail = "]," + json.dumps(links, sort_keys=True, separators=(",", ":"))[1:-1] + "}\n"
+        yield name, _jobs_json_page(renderer, chunk, tail)
+
+
+def _jobs_json_page(renderer: Renderer, jobs: list[tuple[str, Job]], tail: str) -> Iterator[Part]:
+    yield '{"jobs":['
+    for index, (language, job) in enumerate(jobs):
+        url = renderer.absolute(renderer.job_paths[job.key])
+        company = renderer.site.company_of(job).name if job.company else None
+        if index:
+            yield ","
+        yield Entry(job.key, (fingerprint(job), url, language, company), functools.partial(_jobs_json_entry, job, url, language, company))
+    yield tail
 
 
 def _jobs_json_entry(job: Job, url: str, language: str, company: str | None) -> str:

@@ -1,31 +1,81 @@
-"""Feed entries kept between builds: reused while their inputs are equal, never stale."""
+"""Feed entries kept between builds: copied while their inputs are equal, never stale."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from generator.fragments import Fragments
+from generator.fragments import Entry, Spooler, joined
 from tests.helpers import build, copy_demo, tree_digest
 
 
-def test_a_store_reuses_entries_with_equal_inputs_and_remakes_the_others(tmp_path: Path) -> None:
-    for compress in (False, True):
-        folder = tmp_path / str(compress)
-        store = Fragments(folder, "ctx").use("feed", compress=compress)
-        assert store.get("a", ("fa", 1), lambda: "entry a é") == "entry a é"
-        assert store.get("b", ("fb", 1), lambda: "entry b") == "entry b"
-        store.save()
-        again = Fragments(folder, "ctx").use("feed", compress=compress)
-        assert again.get("a", ("fa", 1), lambda: "new a") == "entry a é"
-        assert again.get("b", ("fb", 2), lambda: "new b") == "new b"
-        assert again.made == 1
-        again.save()
-        # Another context (code, templates or settings changed) starts afresh; a damaged store too.
-        other = Fragments(folder, "other").use("feed", compress=compress)
-        assert other.get("a", ("fa", 1), lambda: "remade") == "remade"
-        (folder / "feed.pickle").write_bytes(b"not a pickle")
-        assert Fragments(folder, "ctx").use("feed", compress=compress).get("a", ("fa", 1), lambda: "remade") == "remade"
+def entries(spec: dict[str, tuple[object, str]], made: list[str]) -> list:
+    """A file of one header, then key -> (inputs, text) entries separated by commas; `made` records what was formatted."""
+
+    def maker(key: str, text: str):
+        def make() -> str:
+            made.append(key)
+            return text
+
+        return make
+
+    parts: list = ["head["]
+    for index, (key, (inputs, text)) in enumerate(spec.items()):
+        parts += [","] if index else []
+        parts.append(Entry(key, inputs, maker(key, text)))
+    return [*parts, "]end\n"]
+
+
+def test_unchanged_entries_are_copied_from_the_kept_file_and_only_changed_ones_are_formatted(tmp_path: Path) -> None:
+    made: list[str] = []
+    spec = {f"k{n}": ((f"f{n}", 1), f"entry {n} é" * (n % 3 + 1)) for n in range(50)}
+    path = Spooler(tmp_path, "ctx").write("feed.json", entries(spec, made))
+    assert path.read_text(encoding="utf-8") == joined(entries(spec, []))
+    assert len(made) == 50
+    # One entry changed, one left, one arrived, two swapped places: only the new texts are formatted.
+    spec["k7"] = (("f7", 2), "a longer entry 7 than before")
+    del spec["k20"]
+    spec["k99"] = (("f99", 1), "new")
+    order = list(spec)
+    order[30], order[31] = order[31], order[30]
+    spec = {key: spec[key] for key in order}
+    made.clear()
+    spooler = Spooler(tmp_path, "ctx")
+    path = spooler.write("feed.json", entries(spec, made))
+    assert sorted(made) == ["k7", "k99"] and spooler.made == 2
+    assert path.read_text(encoding="utf-8") == joined(entries(spec, []))
+    # Nothing changed: nothing formatted, the same bytes.
+    made.clear()
+    before = path.read_bytes()
+    assert Spooler(tmp_path, "ctx").write("feed.json", entries(spec, made)).read_bytes() == before and made == []
+
+
+def test_the_kept_entries_are_dropped_when_settings_change_or_the_file_is_not_the_indexed_one(tmp_path: Path) -> None:
+    spec = {f"k{n}": ((f"f{n}", 1), f"entry {n}") for n in range(10)}
+    Spooler(tmp_path, "ctx").write("feed.xml", entries(spec, []))
+    made: list[str] = []
+    Spooler(tmp_path, "other settings").write("feed.xml", entries(spec, made))
+    assert len(made) == 10
+    # The kept file replaced behind the index's back: its offsets would copy the wrong bytes.
+    (tmp_path / "feed.xml").write_text("head[entry 0,entry 1]end\n", encoding="utf-8")
+    made.clear()
+    path = Spooler(tmp_path, "other settings").write("feed.xml", entries(spec, made))
+    assert len(made) == 10 and path.read_text(encoding="utf-8") == joined(entries(spec, []))
+    # A damaged index costs formatting everything again, nothing else.
+    (tmp_path / "feed.xml.index").write_bytes(b"not a pickle")
+    made.clear()
+    path = Spooler(tmp_path, "other settings").write("feed.xml", entries(spec, made))
+    assert len(made) == 10 and path.read_text(encoding="utf-8") == joined(entries(spec, []))
+
+
+def test_entries_are_copied_without_copy_file_range_too(tmp_path: Path, monkeypatch) -> None:
+    spec = {f"k{n}": ((f"f{n}", 1), f"entry {n}") for n in range(10)}
+    Spooler(tmp_path, "ctx").write("feed.xml", entries(spec, []))
+    monkeypatch.delattr("os.copy_file_range", raising=False)  # macOS, or a filesystem without it
+    spec["k3"] = (("f3", 2), "changed")
+    made: list[str] = []
+    path = Spooler(tmp_path, "ctx").write("feed.xml", entries(spec, made))
+    assert made == ["k3"] and path.read_text(encoding="utf-8") == joined(entries(spec, []))
 
 
 def test_a_rebuild_after_an_edit_has_the_same_feeds_as_a_fresh_build(tmp_path: Path) -> None:

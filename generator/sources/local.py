@@ -13,6 +13,7 @@ import os
 import pickle
 import re
 import tomllib
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -160,7 +161,7 @@ class LocalSource(Source):
             jobs.append(job)
             if not job.apply_url:
                 warnings.append(f"{where}: no apply_url, so the page has no apply button; add one (an https: or mailto: link)")
-        jobs = _link_translations(jobs, seen, self._draft_ids, root, problems)
+        jobs = _link_translations(jobs, seen, self._draft_ids, root, problems, parsed.link)
         if problems:
             raise SourceError(self.name, "; ".join(problems))
         parsed.save()
@@ -472,22 +473,25 @@ class ParseCache:
     or code change.
     """
 
-    VERSION = 1
+    VERSION = 2
 
     def __init__(self, cache_dir: Path | None, source: str, context: str):
         self.path = cache_dir / "parsed" / f"{source}.pickle" if cache_dir else None
         self.context = f"{code_digest()}\0{self.VERSION}\0{context}"
         self.old: dict[str, tuple[int, int, Job | str]] = {}
         self.new: dict[str, tuple[int, int, Job | str]] = {}
+        # id -> (fingerprint of the job as parsed, the job with its translation_key set)
+        self.old_links: dict[str, tuple[str, Job]] = {}
+        self.new_links: dict[str, tuple[str, Job]] = {}
         if self.path and self.path.is_file():
             try:
                 # Written by this program into the site's own cache folder, like the snapshots.
                 with self.path.open("rb") as handle:
                     stored = pickle.load(handle)  # noqa: S301
                 if isinstance(stored, dict) and stored.get("context") == self.context:
-                    self.old = stored["files"]
+                    self.old, self.old_links = stored["files"], stored["links"]
             except Exception:  # noqa: BLE001 - a damaged cache only costs a full parse
-                self.old = {}
+                self.old, self.old_links = {}, {}
 
     @staticmethod
     def _stat(file: str) -> tuple[int, int]:
@@ -512,17 +516,34 @@ class ParseCache:
         self.new[file] = (*self._stat(file), self.prepare(value))
         return value
 
+    def link(self, job: Job, translation_key: str) -> Job:
+        """Return `job` with its translation_key set: the last build's object when the job is the same.
+
+        A new object would have to compute its fingerprint again, and a rebuild would pay that for
+        every translated job.
+        """
+        old = self.old_links.get(job.id)
+        if old is not None and old[0] == fingerprint(job) and old[1].translation_key == translation_key:
+            linked = old[1]
+        else:
+            linked = dataclasses.replace(job, translation_key=translation_key)
+            self.prepare(linked)
+        self.new_links[job.id] = (fingerprint(job), linked)
+        return linked
+
     def save(self) -> None:
-        if self.path is None or self.new == self.old:
+        if self.path is None or (self.new == self.old and self.new_links.keys() == self.old_links.keys()):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temp = self.path.with_name(f".{self.path.name}.tmp")
         with temp.open("wb") as handle:
-            pickle.dump({"context": self.context, "files": self.new}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"context": self.context, "files": self.new, "links": self.new_links}, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, self.path)
 
 
-def _link_translations(jobs: list[Job], files: dict[str, str], drafts: set[str], root: Path, problems: list[str]) -> list[Job]:
+def _link_translations(
+    jobs: list[Job], files: dict[str, str], drafts: set[str], root: Path, problems: list[str], link: Callable[[Job, str], Job]
+) -> list[Job]:
     """Give a job and its translations (`translation_of = "<id>"`) one shared translation_key: the original's id."""
     by_id = {job.id: job for job in jobs}
     originals: set[str] = set()
@@ -542,9 +563,9 @@ def _link_translations(jobs: list[Job], files: dict[str, str], drafts: set[str],
             # A translation of a translation still points at the original.
             ref = (by_id[ref].translation_key or ref) if ref in by_id else ref
             originals.add(ref)
-            job = dataclasses.replace(job, translation_key=ref)
+            job = link(job, ref)
         linked.append(job)
-    return [dataclasses.replace(j, translation_key=j.id) if j.translation_key is None and j.id in originals else j for j in linked]
+    return [link(j, j.id) if j.translation_key is None and j.id in originals else j for j in linked]
 
 
 def _company_name(company: str | None) -> str:
