@@ -40,7 +40,7 @@ class _Failure:
 
     def __init__(self, exc: BaseException):
         try:
-            pickle.dumps(exc)
+            pickle.loads(pickle.dumps(exc))  # noqa: S301 - our own bytes; an exception that cannot come back would hang the pool
             self.exc = exc
         except Exception:  # noqa: BLE001 - an exception that cannot travel is described instead
             self.exc = RuntimeError(f"{type(exc).__name__}: {exc}")
