@@ -6,6 +6,7 @@ exits 3 when the data did not change (see README).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -20,6 +21,7 @@ from .progress import LogProgress, Progress
 
 log = logging.getLogger("generator")
 NO_CHANGE_EXIT = 3
+GC_THRESHOLD = 100_000  # objects allocated between collections of the youngest generation (Python's default: 700)
 
 
 def setup_logging(verbose: int, quiet: bool) -> None:
@@ -93,6 +95,10 @@ config_option = click.option(
 @click.version_option(__version__, prog_name="careers")
 def main() -> None:
     """Build a static careers site from your recruiting system."""
+    # A build makes millions of objects that live until it ends (jobs, pages, cache entries) and
+    # few cycles: with the default thresholds the collector scans them again and again (loading
+    # the parsed-file cache of 10,000 jobs took three times as long). Collect far less often.
+    gc.set_threshold(GC_THRESHOLD, 50, 100)
 
 
 @main.command()

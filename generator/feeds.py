@@ -227,17 +227,18 @@ def json_feed_parts(renderer: Renderer) -> Iterator[Part]:
     for index, entry in enumerate(feed_jobs(renderer)):
         # On a job board, each item's company is the company hiring for that job.
         hiring = renderer.site.company_of(entry.job).name or organization
-        if index:
-            yield ","
-        yield Entry(entry.job.key, (fingerprint(entry.job), entry.url, entry.language, hiring), functools.partial(_json_feed_text, entry, hiring))
+        # The comma goes with the entry, so that unchanged entries in a row are one copy.
+        comma = "," if index else ""
+        text = functools.partial(_json_feed_text, entry, hiring, comma)
+        yield Entry(entry.job.key, (fingerprint(entry.job), entry.url, entry.language, hiring, comma), text)
     yield "]" + after + "\n"
 
 
 ITEMS = "\0items\0"  # stands for the list of items, written entry by entry
 
 
-def _json_feed_text(entry: FeedJob, organization: str) -> str:
-    return _json(json_feed_item(entry, organization))
+def _json_feed_text(entry: FeedJob, organization: str, before: str = "") -> str:
+    return before + _json(json_feed_item(entry, organization))
 
 
 def _json(value: Any) -> str:

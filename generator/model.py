@@ -10,12 +10,13 @@ import dataclasses
 import functools
 import hashlib
 import json
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 # Google's case-sensitive employmentType values.
 EMPLOYMENT_TYPES = (
@@ -40,6 +41,24 @@ EDUCATION_CATEGORIES = (
 )
 
 
+T = TypeVar("T")
+
+
+def _pickled_by_fields(cls: type[T]) -> type[T]:
+    """Pickle a slotted dataclass as its constructor and field values.
+
+    The __getstate__/__setstate__ that dataclasses give slotted classes look their fields up on
+    every call: loading the parsed-file cache of 10,000 jobs took twice as long.
+    """
+    values = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))  # type: ignore[arg-type]
+
+    def __reduce__(self: T) -> tuple[type[T], tuple[Any, ...]]:  # noqa: N807 - the pickle protocol's name
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
+
+
 class Remote(StrEnum):
     """How much of the job can be done away from the office."""
 
@@ -49,6 +68,7 @@ class Remote(StrEnum):
     FULL = "full"  # 100 % remote: the only level that earns TELECOMMUTE
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)  # slots: a 50,000-job site holds hundreds of thousands
 class Image:
     """A picture the site shows; `path` is set once it is stored in the site."""
@@ -137,6 +157,7 @@ class Department:
         return slugify(self.name) or slugify(self.id)
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)  # slots: a 50,000-job site holds hundreds of thousands
 class Salary:
     """A base salary or range; amounts are numbers, currency ISO 4217."""
@@ -147,6 +168,7 @@ class Salary:
     max: float | None = None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)  # slots: a 50,000-job site holds hundreds of thousands
 class Section:
     """A titled part of a job description."""
@@ -191,7 +213,7 @@ class Job:
     # Job boards: the Organization.id of the company hiring (None: the site's own organization).
     company: str | None = None
 
-    @property
+    @functools.cached_property  # read hundreds of thousands of times per build
     def key(self) -> str:
         """Return the job's identity across sources."""
         return f"{self.source}:{self.id}"

@@ -76,6 +76,8 @@ class Renderer:
                 self.job_paths[job.key] = f"{section.prefix}/jobs/{job.slug}/"
                 if job.translation_key:
                     self.translations[(job.source, job.translation_key)].setdefault(section.language, job)
+        # What a listing's key takes from each of its jobs, made once: a job is in several listings.
+        self.job_tokens = {j.key: f"{j.key}\0{fingerprint(j)}\0{self.job_paths[j.key]}" for s in self.sections.values() for j in s.jobs}
         self._envs: dict[str, jinja2.Environment] = {}
         self._cards: dict[str, jinja2.utils.markupsafe.Markup] = {}  # job key -> card, in _cards_language
         self._cards_language = ""
@@ -250,16 +252,17 @@ class Renderer:
     def site_key(self) -> str:
         """Return the input key of the whole site: equal keys render byte-identical sites."""
         site = self.site
-        data = [
+        # Lines of text rather than one JSON document: at 10,000 jobs this is part of every rebuild.
+        lines = [
             self.fingerprint,
-            sorted((j.key, fingerprint(j)) for j in site.jobs),
-            sorted(fingerprint(c) for c in site.companies),
-            to_jsonable(site.closed),
-            [(old, job.key) for old, job in site.moved],
-            sorted(site.media),
-            to_jsonable(site.og_images),
+            *sorted(f"job {j.key}\0{fingerprint(j)}" for j in site.jobs),
+            *sorted(f"company {fingerprint(c)}" for c in site.companies),
+            json.dumps(to_jsonable(site.closed), sort_keys=True),
+            *(f"moved {old}\0{job.key}" for old, job in site.moved),
+            *sorted(f"media {path}" for path in site.media),
+            *sorted(f"card {key}\0{i.url}\0{i.alt}\0{i.path}\0{i.width}\0{i.height}\0{i.variants}" for key, i in site.og_images.items()),
         ]
-        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
     def job_page_key(self, job: Job, section: Section) -> str:
         """Return the input key of a job page: a job page shows its job, never other jobs."""
@@ -523,8 +526,8 @@ def render_listing(
             facet.label if facet else None,
             len(jobs),
             len(chunks),
-            [(j.key, fingerprint(j), renderer.job_paths[j.key]) for j in chunk],
-            [fingerprint(renderer.site.company_of(j)) for j in chunk if j.company],
+            "\n".join([renderer.job_tokens[j.key] for j in chunk]),
+            "\n".join(fingerprint(renderer.site.company_of(j)) for j in chunk if j.company),
             key_extra,
         )
         render = functools.partial(render_template, renderer, section, template, path, title=title, jobs=chunk, pagination=pagination, **extra)
@@ -845,13 +848,14 @@ def _jobs_json_page(renderer: Renderer, jobs: list[tuple[str, Job]], tail: str) 
     for index, (language, job) in enumerate(jobs):
         url = renderer.absolute(renderer.job_paths[job.key])
         company = renderer.site.company_of(job).name if job.company else None
-        if index:
-            yield ","
-        yield Entry(job.key, (fingerprint(job), url, language, company), functools.partial(_jobs_json_entry, job, url, language, company))
+        comma = "," if index else ""  # with the entry: unchanged entries in a row are one copy
+        yield Entry(
+            job.key, (fingerprint(job), url, language, company, comma), functools.partial(_jobs_json_entry, job, url, language, company, comma)
+        )
     yield tail
 
 
-def _jobs_json_entry(job: Job, url: str, language: str, company: str | None) -> str:
+def _jobs_json_entry(job: Job, url: str, language: str, company: str | None, before: str = "") -> str:
     entry: dict[str, Any] = {
         "id": job.id,
         "source": job.source,
@@ -869,4 +873,4 @@ def _jobs_json_entry(job: Job, url: str, language: str, company: str | None) -> 
     }
     if company is not None:
         entry["company"] = company
-    return json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return before + json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -154,7 +154,7 @@ class SiteWriter:
         by side; the build then `record`s each one.
         """
         path = _safe(path)
-        if not self.first and path in self.current and _same(self.output / path, content, path):
+        if not self.first and path in self.current and (isinstance(content, Unchanged) or _same(self.output / path, content, path)):
             return False
         _put(self.stage() / path, content, self._folders)
         return True

@@ -125,9 +125,13 @@ def test_a_broken_job_file_parsed_in_a_worker_is_reported_like_in_one_process(tm
 def test_results_come_back_in_order_and_groups_stay_in_one_worker() -> None:
     needs_fork()
     code = """
-import os, json
+import os, json, time
 from generator import parallel
-pids = parallel.fork_map(lambda i: (i, os.getpid()), 300, min_items=1, groups=[100, 50])
+def task(i):
+    if i < 100:
+        time.sleep(0.005)  # the first group keeps one worker busy: the other takes the second group, then the rest
+    return i, os.getpid()
+pids = parallel.fork_map(task, 300, min_items=1, groups=[100, 50])
 forked = pids.forked
 result = list(pids)
 print(json.dumps({"forked": forked, "order": [i for i, _ in result] == list(range(300)),

@@ -103,7 +103,7 @@ def test_a_build_saves_the_site_state_and_the_parsed_files_not_a_local_snapshot(
     build(root)
     # The local source's files are their own snapshot; what is kept is their parsed form.
     assert load_snapshot(root / ".careers-cache", "local") is None
-    assert (root / ".careers-cache/parsed/local.pickle").is_file()
+    assert len(list((root / ".careers-cache/parsed/local").glob("*.pickle"))) == 64
     state = json.loads((root / ".careers-cache/site-state.json").read_text(encoding="utf-8"))
     assert "local:ENG-103" in state["live"] and state["closed"] == {}
     assert sorted(k.removeprefix("local:") for k in state["live"]) == sorted(j.id for j in demo_data().jobs)

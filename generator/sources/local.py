@@ -13,12 +13,13 @@ import os
 import pickle
 import re
 import tomllib
+import zlib
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .. import code_digest, parallel
+from .. import code_digest, collector_paused, parallel
 from ..config import LANGUAGE, Option, hint
 from ..errors import SourceError
 from ..model import (
@@ -469,29 +470,41 @@ class ParseCache:
     """Parsed job files from the last build, reused while a file's size and mtime are unchanged.
 
     Parsing Markdown is most of a local build's fetch; a 10,000-job rebuild re-reads only the files
-    that changed. The cache is dropped when the offices, departments, companies, mode, site folder
-    or code change.
+    that changed. The cache is split into SHARDS files by a hash of each job file's path, and a
+    rebuild writes again only the shards holding a changed file. It is dropped when the offices,
+    departments, companies, mode, site folder or code change.
     """
 
-    VERSION = 2
+    VERSION = 3
+    SHARDS = 64
 
     def __init__(self, cache_dir: Path | None, source: str, context: str):
-        self.path = cache_dir / "parsed" / f"{source}.pickle" if cache_dir else None
+        self.folder = cache_dir / "parsed" / source if cache_dir else None
         self.context = f"{code_digest()}\0{self.VERSION}\0{context}"
         self.old: dict[str, tuple[int, int, Job | str]] = {}
         self.new: dict[str, tuple[int, int, Job | str]] = {}
         # id -> (fingerprint of the job as parsed, the job with its translation_key set)
         self.old_links: dict[str, tuple[str, Job]] = {}
         self.new_links: dict[str, tuple[str, Job]] = {}
-        if self.path and self.path.is_file():
+        self.changed: set[int] = set()  # shards to write again
+        if self.folder is None:
+            return
+        (self.folder.parent / f"{source}.pickle").unlink(missing_ok=True)  # an earlier version's single file
+        for shard in range(self.SHARDS):
             try:
                 # Written by this program into the site's own cache folder, like the snapshots.
-                with self.path.open("rb") as handle:
+                with (self.folder / f"{shard}.pickle").open("rb") as handle, collector_paused():
                     stored = pickle.load(handle)  # noqa: S301
-                if isinstance(stored, dict) and stored.get("context") == self.context:
-                    self.old, self.old_links = stored["files"], stored["links"]
-            except Exception:  # noqa: BLE001 - a damaged cache only costs a full parse
-                self.old, self.old_links = {}, {}
+                if not (isinstance(stored, dict) and stored.get("context") == self.context):
+                    raise ValueError("another context")
+                self.old.update(stored["files"])
+                self.old_links.update(stored["links"])
+            except Exception:  # noqa: BLE001 - a missing or damaged shard only costs parsing its files again
+                self.changed.add(shard)
+
+    @classmethod
+    def _shard(cls, name: str) -> int:
+        return zlib.crc32(name.encode("utf-8", "surrogateescape")) % cls.SHARDS
 
     @staticmethod
     def _stat(file: str) -> tuple[int, int]:
@@ -509,11 +522,12 @@ class ParseCache:
     def prepare(value: Job | str) -> Job | str:
         """Compute what a job memoizes, so that it is stored with the job (and a rebuild skips it)."""
         if isinstance(value, Job):
-            fingerprint(value), value.slug  # noqa: B018 - memoized in the job's __dict__
+            fingerprint(value), value.slug, value.key  # noqa: B018 - memoized in the job's __dict__
         return value
 
     def put(self, file: str, value: Job | str) -> Job | str:
         self.new[file] = (*self._stat(file), self.prepare(value))
+        self.changed.add(self._shard(file))
         return value
 
     def link(self, job: Job, translation_key: str) -> Job:
@@ -528,17 +542,32 @@ class ParseCache:
         else:
             linked = dataclasses.replace(job, translation_key=translation_key)
             self.prepare(linked)
+            self.changed.add(self._shard(job.id))
         self.new_links[job.id] = (fingerprint(job), linked)
         return linked
 
     def save(self) -> None:
-        if self.path is None or (self.new == self.old and self.new_links.keys() == self.old_links.keys()):
+        """Write again the shards whose files or translation links changed."""
+        if self.folder is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_name(f".{self.path.name}.tmp")
-        with temp.open("wb") as handle:
-            pickle.dump({"context": self.context, "files": self.new, "links": self.new_links}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, self.path)
+        for gone in (self.old.keys() - self.new.keys()) | (self.old_links.keys() - self.new_links.keys()):
+            self.changed.add(self._shard(gone))
+        if not self.changed:
+            return
+        shards: dict[int, dict[str, Any]] = {n: {"context": self.context, "files": {}, "links": {}} for n in self.changed}
+        for kind, entries in (("files", self.new), ("links", self.new_links)):
+            for name, entry in entries.items():
+                shard = shards.get(self._shard(name))
+                if shard is not None:
+                    shard[kind][name] = entry
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for number, shard in shards.items():
+            path = self.folder / f"{number}.pickle"
+            temp = path.with_name(f".{path.name}.tmp")
+            with temp.open("wb") as handle:
+                pickle.dump(shard, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        self.changed = set()
 
 
 def _link_translations(
