@@ -12,8 +12,8 @@ ways. Then, `--runs` times each, runs as a subprocess:
 - full: empty output and cache folders;
 - no-change: the same command again;
 - one-changed: one job's description edited, then the command again;
-and records wall time, peak memory (RSS of the child from `os.wait4`, and the sum over its
-process tree sampled every 20 ms), files written (careers' summary line) and files touched
+and records wall time, peak memory (the larger of the build process's peak RSS from `os.wait4`
+and the sum of PSS over its process tree, workers included, sampled every 20 ms), files written (careers' summary line) and files touched
 (output files whose inode, size or mtime changed). Prints the median and range of the runs
 and the ratios issue 9 is judged on; `--json` saves every run.
 """
@@ -1088,7 +1088,7 @@ class Run:
     seconds: float  # wall time of the command
     cpu: float  # user + system CPU seconds of the command and the children it waited for
     rss_mb: float  # peak RSS of the child process (os.wait4)
-    tree_mb: float  # highest sum of RSS over the child's process tree, sampled
+    tree_mb: float  # highest sum of PSS over the child's process tree (workers included), sampled
     touched: int  # output files created or rewritten (new inode, size or mtime)
     written: int | None = None  # files the build says it wrote (careers only)
     work: float | None = None  # seconds the build says it took (careers only)
@@ -1099,7 +1099,12 @@ class Run:
 
 
 class TreeSampler(threading.Thread):
-    """Sample the summed RSS of a process and its descendants (a build that forks workers)."""
+    """Sample the memory of a process and its descendants (a build forks workers), summed.
+
+    Each process counts its proportional set size (PSS, /proc/PID/smaps_rollup): a page that
+    forked workers share with the build process is counted once over all of them, where summing
+    RSS would count it once per process. Without smaps_rollup (Linux before 4.14), RSS is summed.
+    """
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -1109,7 +1114,7 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(0.02):
-            total = sum(_rss_kb(pid) for pid in _descendants(self.pid))
+            total = sum(_pss_kb(pid) for pid in _descendants(self.pid))
             self.peak_kb = max(self.peak_kb, total)
 
 
@@ -1125,6 +1130,17 @@ def _descendants(pid: int) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return _rss_kb(pid)
 
 
 def _rss_kb(pid: int) -> int:
