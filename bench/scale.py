@@ -13,7 +13,7 @@ ways. Then, `--runs` times each, runs as a subprocess:
 - no-change: the same command again;
 - one-changed: one job's description edited, then the command again;
 and records wall time, peak memory (the larger of the build process's peak RSS from `os.wait4`
-and the sum of PSS over its process tree, workers included, sampled every 20 ms), files written (careers' summary line) and files touched
+and the sum of PSS over its process tree, workers included, sampled every 50 ms), files written (careers' summary line) and files touched
 (output files whose inode, size or mtime changed). Prints the median and range of the runs
 and the ratios issue 9 is judged on; `--json` saves every run.
 """
@@ -1113,7 +1113,7 @@ class TreeSampler(threading.Thread):
         self.done = threading.Event()
 
     def run(self) -> None:
-        while not self.done.wait(0.02):
+        while not self.done.wait(0.05):
             total = sum(_pss_kb(pid) for pid in _descendants(self.pid))
             self.peak_kb = max(self.peak_kb, total)
 
@@ -1386,7 +1386,7 @@ def median(runs: list[Run], attr: str) -> float:
     return statistics.median(float(getattr(run, attr)) for run in runs)
 
 
-# result key -> (column title, draws a card per job). The first is the one issue 9 is judged on.
+# result key -> (column title, draws a card per job).
 HUGO_VARIANTS = {"hugo": ("hugo, per-job cards", True), "hugo_pages": ("hugo, pages only", False)}
 RATIO_LABELS = {
     "hugo": "careers / Hugo with per-job cards (same output)",
@@ -1443,7 +1443,7 @@ def report_size(count: int, jobs: list[SyntheticJob], result: dict[str, Any]) ->
     row("one-changed rebuild (s)", "seconds", "one-changed", ".2f")
     line(
         "  build work (s), from summary",
-        spread([r.work for r in careers["one-changed"]], ".1f"),
+        spread([r.work or 0.0 for r in careers["one-changed"]], ".1f"),
         [(spread([r.seconds for r in result[key]["one-changed"]], ".2f"), "") for key in hugos],
     )
     startup = result["startup"]
@@ -1486,12 +1486,13 @@ def report_scaling(results: dict[int, dict[str, Any]]) -> None:
         r = results[size]
         careers = r["careers"]
         full = median(careers["full"], "seconds")
-        checks: list[tuple[str, str, bool | None]] = []
+        checks: list[tuple[str, str, bool]] = []
         for key in HUGO_VARIANTS:
             if key in r:
                 times = full / median(r[key]["full"], "seconds")
-                # The issue asks for Hugo "on the same jobs": the same output, cards included. The other is for reference.
-                checks.append((f"full, {RATIO_LABELS[key]}, ≤ 1.0", f"{times:.2f}×", times <= 1.0 if key == "hugo" else None))
+                # Both comparisons are judged: Hugo writing the same output (cards included), and the
+                # stricter one, Hugo building the pages alone while careers still draws its cards.
+                checks.append((f"full, {RATIO_LABELS[key]}, ≤ 1.0", f"{times:.2f}×", times <= 1.0))
         share = median(careers["no-change"], "seconds") / full
         written = max(run.written or 0 for run in careers["no-change"])
         checks.append(("no-change ≤ 10% of full, 0 files", f"{share:.1%}, {written} files", share <= 0.10 and written == 0))
@@ -1499,8 +1500,8 @@ def report_scaling(results: dict[int, dict[str, Any]]) -> None:
         checks.append(("one-changed work < 1 s", f"{work:.1f} s", work < 1.0))
         peak = median(careers["full"], "peak_mb")
         checks.append(("peak < 500 MB", f"{peak:.0f} MB", peak < 500))
-        verdict = {True: "ok", False: "MISSED", None: "(reference only)"}
-        print(f"  {size:>7,} jobs:")
+        verdict = {True: "ok", False: "MISSED"}
+        print(f"  {size:>7,} jobs:" + ("" if size == 10_000 else " (issue 9 sets its targets at 10,000 jobs; shown for reference)"))
         for name, value, ok in checks:
             print(f"    {name}: {value} {verdict[ok]}")
 
