@@ -1133,25 +1133,21 @@ def _descendants(pid: int) -> list[int]:
 
 
 def _pss_kb(pid: int) -> int:
+    """Return a process's proportional set size in kB (its RSS where smaps_rollup is missing; 0 once it has exited)."""
+    pss = _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
+    return pss if pss is not None else _proc_kb(f"/proc/{pid}/status", "VmRSS:") or 0
+
+
+def _proc_kb(path: str, field: str) -> int | None:
+    """Return the kB value of `field` in a /proc file, or None when the file or the field is missing."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as handle:
+        with open(path, encoding="ascii", errors="replace") as handle:
             for line in handle:
-                if line.startswith("Pss:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass
-    return _rss_kb(pid)
-
-
-def _rss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return None
 
 
 def file_states(folder: Path) -> dict[str, tuple[int, int, int]]:
