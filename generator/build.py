@@ -252,6 +252,7 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     options = options or BuildOptions()
     started = time.monotonic()
     report = BuildReport()
+    parallel.worker_count()  # a wrong CAREERS_WORKERS stops the build before any work
     now = build_now(options)
     output = (options.output or config.output_dir).resolve()
     report.output = output

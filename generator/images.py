@@ -49,7 +49,7 @@ OG_TITLE_TOP, OG_TITLE_LINES = 90, 3  # the title is drawn below this row, on at
 # Part of a card's cache key: change it when cards are drawn differently, and cached cards are redrawn.
 OG_CARD_VERSION = "card2"
 # Cards drawn in worker processes when more than OG_POOL_MIN_CARDS are missing (see bench/og_cards.py).
-OG_WORKERS, OG_POOL_MIN_CARDS = 2, 200
+OG_POOL_MIN_CARDS = 200
 # Fonts with wide script coverage first; Pillow's own font (Latin only) when none is installed.
 OG_FONTS = ("DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf")
 
@@ -279,9 +279,9 @@ def og_card(title: str, org_name: str, logo: bytes | None = None) -> bytes:
 
 
 def draw_cards(titles: list[str], org_name: str, logo: bytes | None) -> Iterator[bytes]:
-    """Yield the cards of `titles`, in order: drawn by OG_WORKERS forked processes when there are many."""
+    """Yield the cards of `titles`, in order: drawn by forked workers when there are many."""
     painter = _painter(org_name, logo)
-    return iter(parallel.fork_map(lambda index: painter.draw(titles[index]), len(titles), min_items=OG_POOL_MIN_CARDS + 1, workers=OG_WORKERS))
+    return iter(parallel.fork_map(lambda index: painter.draw(titles[index]), len(titles), min_items=OG_POOL_MIN_CARDS + 1))
 
 
 def og_photo(content: bytes) -> bytes:

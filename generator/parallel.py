@@ -19,20 +19,37 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
+from .errors import ConfigError
+
 R = TypeVar("R")
 
-WORKERS = 2
+WORKERS = 2  # workers a build forks, unless CAREERS_WORKERS says otherwise
+WORKERS_ENV = "CAREERS_WORKERS"
 MIN_ITEMS = 200  # below this, forking costs more than it saves (see bench/scale.py)
 CHUNK = 32  # indexes per task: few enough messages, small enough to keep both workers busy to the end
 
 _task: Callable[[int], Any] | None = None  # what the workers run: set before they are forked
 
 
-def can_fork(workers: int = WORKERS) -> bool:
-    """Tell whether workers can be forked safely and each have a CPU of its own."""
+def worker_count() -> int:
+    """Return how many workers a build forks: CAREERS_WORKERS, else WORKERS (1: none, all work in one process).
+
+    Each worker ends up with its own copy of most of the model (reference counts are written to
+    every object it reads), so a build's memory grows with the workers: set 1 where memory is tight.
+    """
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    if not value:
+        return WORKERS
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError([f"{WORKERS_ENV}={value!r}: must be a whole number of worker processes, 1 or more (1 runs the build in one process)"])
+    return int(value)
+
+
+def can_fork(workers: int) -> bool:
+    """Tell whether `workers` (two or more) can be forked safely and each have a CPU of its own."""
     # Forking a process that runs other threads (`careers serve`, a test's server) can deadlock
     # the child, and macOS frameworks are not fork-safe: there, the work stays in this process.
-    return sys.platform == "linux" and threading.active_count() == 1 and len(os.sched_getaffinity(0)) >= workers
+    return workers > 1 and sys.platform == "linux" and threading.active_count() == 1 and len(os.sched_getaffinity(0)) >= workers
 
 
 class _Failure:
@@ -61,12 +78,15 @@ class ForkMap(Generic[R]):
     iterate. Iterate it to the end (or close it): that is when the workers are stopped.
     """
 
-    def __init__(self, task: Callable[[int], R], count: int, *, min_items: int = MIN_ITEMS, workers: int = WORKERS, groups: list[int] | None = None):
+    def __init__(
+        self, task: Callable[[int], R], count: int, *, min_items: int = MIN_ITEMS, workers: int | None = None, groups: list[int] | None = None
+    ):
         global _task  # noqa: PLW0603 - read by the forked workers, which inherit it
         self.count = count
         self._pool: Any = None
         self._results: Iterator[list[Any] | _Failure] | None = None
         self._task = task
+        workers = worker_count() if workers is None else workers
         if count >= min_items and can_fork(workers):
             _task = task
             gc.freeze()  # the collector would otherwise touch, and so copy, every inherited object in each worker
@@ -108,9 +128,11 @@ class ForkMap(Generic[R]):
 
 
 def fork_map(
-    task: Callable[[int], R], count: int, *, min_items: int = MIN_ITEMS, workers: int = WORKERS, groups: list[int] | None = None
+    task: Callable[[int], R], count: int, *, min_items: int = MIN_ITEMS, workers: int | None = None, groups: list[int] | None = None
 ) -> ForkMap[R]:
     """Start computing task(i) for i in range(count) in forked workers; iterate the result for them, in order.
+
+    `workers` defaults to `worker_count()`.
 
     `groups` are the sizes of leading runs of indexes that must each stay in one worker (tasks
     that share a memo, such as one language's listings and their job cards); the rest are shared

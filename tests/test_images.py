@@ -308,7 +308,7 @@ def test_cards_are_drawn_once_then_read_from_the_cache(make_site, monkeypatch):
 
 
 def test_many_missing_cards_are_drawn_by_worker_processes_in_order(monkeypatch):
-    if not images.parallel.can_fork(images.OG_WORKERS):
+    if not images.parallel.can_fork(images.parallel.worker_count()):
         # Other tests' servers run threads in this process, so the pool is not used here: run
         # this test alone in a fresh interpreter, where it is (unless the machine cannot fork).
         if os.environ.get("CAREERS_POOL_TEST_ALONE"):

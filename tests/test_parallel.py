@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator import parallel
+from generator.errors import ConfigError
 from tests.helpers import REPO, build, copy_demo, tree_digest
 
 # Runs in a fresh interpreter: every fork_map forks (MIN_ITEMS = 1), each one is recorded, then
@@ -70,7 +71,7 @@ def board_site(destination: Path) -> Path:
 def test_a_build_in_workers_writes_the_same_site_as_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make) -> None:
     needs_fork()
     alone, workers = make(tmp_path / "alone"), make(tmp_path / "workers")
-    monkeypatch.setattr(parallel, "can_fork", lambda workers=2: False)
+    monkeypatch.setattr(parallel, "can_fork", lambda workers: False)
     build(alone)
     record, done = build_in_workers(workers)
     assert record["code"] == 0, done.stderr
@@ -178,7 +179,45 @@ except RuntimeError as exc:
 
 
 def test_without_fork_the_same_calls_run_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "can_fork", lambda workers=2: False)
+    monkeypatch.setattr(parallel, "can_fork", lambda workers: False)
     results = parallel.fork_map(lambda i: i * i, 500, min_items=1)
     assert not results.forked and list(results) == [i * i for i in range(500)]
     assert not parallel.fork_map(lambda i: i, 3).forked  # too few to be worth a fork, anywhere
+
+
+def test_careers_workers_sets_how_many_workers_and_1_keeps_the_build_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CAREERS_WORKERS", raising=False)
+    assert parallel.worker_count() == parallel.WORKERS == 2
+    monkeypatch.setenv("CAREERS_WORKERS", "3")
+    assert parallel.worker_count() == 3
+    monkeypatch.setenv("CAREERS_WORKERS", "1")
+    assert parallel.worker_count() == 1 and not parallel.can_fork(1)
+    assert not parallel.fork_map(lambda i: i, 1000, min_items=1).forked
+    for wrong in ("0", "two", "-1"):
+        monkeypatch.setenv("CAREERS_WORKERS", wrong)
+        with pytest.raises(ConfigError) as caught:
+            parallel.worker_count()
+        assert (
+            str(caught.value) == f"CAREERS_WORKERS={wrong!r}: must be a whole number of worker processes, 1 or more (1 runs the build in one process)"
+        )
+
+
+def test_careers_workers_1_builds_in_one_process_from_the_command_line(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "site")
+    code = BUILD_IN_WORKERS.replace("parallel.MIN_ITEMS = 1", "parallel.MIN_ITEMS = 1\nimport os; os.environ['CAREERS_WORKERS'] = '1'")
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300, check=False, env=_env())
+    record = json.loads(done.stdout.strip().splitlines()[-1])
+    assert record["code"] == 0 and record["forked"] and not any(record["forked"]), done.stderr
+    bad = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**_env(), "CAREERS_WORKERS": "none"},
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.strip().splitlines() == [
+        "error: CAREERS_WORKERS='none': must be a whole number of worker processes, 1 or more (1 runs the build in one process)"
+    ]
