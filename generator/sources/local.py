@@ -475,7 +475,7 @@ class ParseCache:
     departments, companies, mode, site folder or code change.
     """
 
-    VERSION = 3
+    VERSION = 4
     SHARDS = 64
 
     def __init__(self, cache_dir: Path | None, source: str, context: str):
@@ -483,9 +483,11 @@ class ParseCache:
         self.context = f"{code_digest()}\0{self.VERSION}\0{context}"
         self.old: dict[str, tuple[int, int, Job | str]] = {}
         self.new: dict[str, tuple[int, int, Job | str]] = {}
-        # id -> (fingerprint of the job as parsed, the job with its translation_key set)
+        # file -> (fingerprint of its job as parsed, the job with its translation_key set), kept in
+        # the file's shard: one pickle then holds both forms, which share their sections and offices.
         self.old_links: dict[str, tuple[str, Job]] = {}
         self.new_links: dict[str, tuple[str, Job]] = {}
+        self._files: dict[str, str] = {}  # job id -> its file
         self.changed: set[int] = set()  # shards to write again
         if self.folder is None:
             return
@@ -516,6 +518,8 @@ class ParseCache:
         if entry is None or entry[:2] != self._stat(file):
             return None
         self.new[file] = entry
+        if isinstance(entry[2], Job):
+            self._files.setdefault(entry[2].id, file)
         return entry[2]
 
     @staticmethod
@@ -528,6 +532,8 @@ class ParseCache:
     def put(self, file: str, value: Job | str) -> Job | str:
         self.new[file] = (*self._stat(file), self.prepare(value))
         self.changed.add(self._shard(file))
+        if isinstance(value, Job):
+            self._files.setdefault(value.id, file)
         return value
 
     def link(self, job: Job, translation_key: str) -> Job:
@@ -536,14 +542,15 @@ class ParseCache:
         A new object would have to compute its fingerprint again, and a rebuild would pay that for
         every translated job.
         """
-        old = self.old_links.get(job.id)
+        file = self._files[job.id]
+        old = self.old_links.get(file)
         if old is not None and old[0] == fingerprint(job) and old[1].translation_key == translation_key:
             linked = old[1]
         else:
             linked = dataclasses.replace(job, translation_key=translation_key)
             self.prepare(linked)
-            self.changed.add(self._shard(job.id))
-        self.new_links[job.id] = (fingerprint(job), linked)
+            self.changed.add(self._shard(file))
+        self.new_links[file] = (fingerprint(job), linked)
         return linked
 
     def save(self) -> None:
