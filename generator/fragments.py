@@ -3,14 +3,13 @@
 Every feed lists every open job, so one changed job would otherwise mean formatting tens of
 thousands of entries again. A file is given as parts: text, and one `Entry` per job, made from
 inputs (the job's fingerprint, its URL...). The file is kept in the cache folder with an index of
-where each entry's bytes are and what inputs made them; the next build copies the bytes of every
-entry whose inputs are equal straight from the kept file (no Python string is made for them) and
-formats only the others. The output gets a hard link of the kept file, and nothing edits a file
-in place (the writer replaces files), so the kept file is what the output holds. The index is
-dropped when the code, templates or settings change (its context), or when the kept file is not
-the one it describes.
+where each entry's bytes are and a digest of the inputs that made them; the next build copies
+the bytes of every entry whose inputs are equal straight from the kept file (no Python string is
+made for them) and formats only the others. The output gets a hard link of the kept file, and
+nothing edits a file in place (the writer replaces files), so the kept file is what the output
+holds. The index is dropped when the code, templates or settings change (its context), or when
+the kept file is not the one it describes.
 """
-
 from __future__ import annotations
 
 import array
