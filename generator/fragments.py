@@ -10,6 +10,7 @@ nothing edits a file in place (the writer replaces files), so the kept file is w
 holds. The index is dropped when the code, templates or settings change (its context), or when
 the kept file is not the one it describes.
 """
+
 from __future__ import annotations
 
 import array

@@ -9,6 +9,7 @@ content/companies.toml               [[companies]] a job board's hiring companie
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import pickle
 import re
@@ -17,7 +18,7 @@ import zlib
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from .. import code_digest, collector_paused, parallel
 from ..config import LANGUAGE, Option, hint
@@ -127,7 +128,8 @@ class LocalSource(Source):
         self._draft_ids: set[str] = set()
         # A job file's validity depends on these (its company must exist, and needs board mode).
         context = (sorted(offices.items()), sorted(departments.items()), sorted(companies.items()), self.context.mode, str(root))
-        parsed = ParseCache(self.context.cache_dir, self.name, repr(context))
+        shared = Shared(offices, departments)
+        parsed = ParseCache(self.context.cache_dir, self.name, repr(context), shared)
         # os.scandir, not Path.glob: listing 10,000 files is a noticeable part of a rebuild.
         with os.scandir(folder) as entries:
             names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file())
@@ -136,16 +138,17 @@ class LocalSource(Source):
         cached: list[Job | str | ValueError | None] = [parsed.get(file) for file in files]
         missing = [index for index, job in enumerate(cached) if job is None]
 
-        def parse(index: int) -> Job | str | ValueError:
+        def parse(index: int) -> bytes | ValueError:
             file = files[missing[index]]
             try:
-                return ParseCache.prepare(self._job(Path(file), prefix + names[missing[index]], offices, departments, companies))
+                job = ParseCache.prepare(self._job(Path(file), prefix + names[missing[index]], offices, departments, companies))
             except ValueError as exc:
                 return exc
+            return shared.dumps(job)  # from a worker, the job must come back with this process's offices
 
         # A first build parses every file: on both cores when there are many.
         for index, result in zip(missing, parallel.fork_map(parse, len(missing)), strict=True):
-            cached[index] = result if isinstance(result, ValueError) else parsed.put(files[index], result)
+            cached[index] = result if isinstance(result, ValueError) else parsed.put(files[index], shared.loads(result))
         for name, job in zip(names, cached, strict=True):
             where = prefix + name
             if isinstance(job, ValueError):
@@ -466,6 +469,41 @@ class LocalSource(Source):
         return found.id
 
 
+class Shared:
+    """Pickle jobs with their offices and departments as references to this build's own objects.
+
+    Pickled apart (one shard of the cache, or one worker's results), each batch of jobs would
+    otherwise bring its own copies of every office it names: at 50,000 jobs, tens of thousands of
+    copies. A stored reference is only valid with the same offices and departments, which the
+    parsed-file cache's context guarantees.
+    """
+
+    def __init__(self, offices: dict[str, Office], departments: dict[str, Department]):
+        self.objects: dict[tuple[str, str], Office | Department] = {
+            **{("office", key): office for key, office in offices.items()},
+            **{("department", key): department for key, department in departments.items()},
+        }
+        self.ids = {id(obj): key for key, obj in self.objects.items()}
+
+    def dump(self, value: Any, handle: BinaryIO) -> None:
+        pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.persistent_id = lambda obj: self.ids.get(id(obj))  # type: ignore[method-assign]
+        pickler.dump(value)
+
+    def dumps(self, value: Any) -> bytes:
+        buffer = io.BytesIO()
+        self.dump(value, buffer)
+        return buffer.getvalue()
+
+    def load(self, handle: BinaryIO) -> Any:
+        unpickler = pickle.Unpickler(handle)  # noqa: S301 - written by this program into the site's own cache folder, or by its workers
+        unpickler.persistent_load = self.objects.__getitem__  # type: ignore[method-assign]
+        return unpickler.load()
+
+    def loads(self, data: bytes) -> Any:
+        return self.load(io.BytesIO(data))
+
+
 class ParseCache:
     """Parsed job files from the last build, reused while a file's size and mtime are unchanged.
 
@@ -475,11 +513,12 @@ class ParseCache:
     departments, companies, mode, site folder or code change.
     """
 
-    VERSION = 4
+    VERSION = 5
     SHARDS = 64
 
-    def __init__(self, cache_dir: Path | None, source: str, context: str):
+    def __init__(self, cache_dir: Path | None, source: str, context: str, shared: Shared | None = None):
         self.folder = cache_dir / "parsed" / source if cache_dir else None
+        self.shared = shared or Shared({}, {})
         self.context = f"{code_digest()}\0{self.VERSION}\0{context}"
         self.old: dict[str, tuple[int, int, Job | str]] = {}
         self.new: dict[str, tuple[int, int, Job | str]] = {}
@@ -496,7 +535,7 @@ class ParseCache:
             try:
                 # Written by this program into the site's own cache folder, like the snapshots.
                 with (self.folder / f"{shard}.pickle").open("rb") as handle, collector_paused():
-                    stored = pickle.load(handle)  # noqa: S301
+                    stored = self.shared.load(handle)
                 if not (isinstance(stored, dict) and stored.get("context") == self.context):
                     raise ValueError("another context")
                 self.old.update(stored["files"])
@@ -572,7 +611,7 @@ class ParseCache:
             path = self.folder / f"{number}.pickle"
             temp = path.with_name(f".{path.name}.tmp")
             with temp.open("wb") as handle:
-                pickle.dump(shard, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                self.shared.dump(shard, handle)
             os.replace(temp, path)
         self.changed = set()
 

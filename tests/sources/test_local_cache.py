@@ -116,3 +116,20 @@ def test_the_cache_is_dropped_when_what_jobs_refer_to_changes(site: Path, parsed
     parsed.clear()
     fetch(site)
     assert len(parsed) == 40
+
+
+def test_jobs_from_the_cache_share_this_build_s_offices_and_departments(site: Path) -> None:
+    (site / "content/offices.toml").write_text('[[offices]]\nid = "paris"\nname = "Paris"\ncountry = "FR"\n', encoding="utf-8")
+    (site / "content/departments.toml").write_text('[[departments]]\nid = "eng"\nname = "Engineering"\n', encoding="utf-8")
+    for n in range(40):
+        path = site / f"content/jobs/j{n}.md"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("+++\n## About", 'offices = ["paris"]\ndepartment = "eng"\n+++\n## About'), encoding="utf-8"
+        )
+    fresh = fetch(site)
+    cached = fetch(site)  # every job from the cache's 64 shards
+    assert cached.jobs == fresh.jobs
+    # One object per office and department, whichever shard a job came from: not a copy per shard.
+    assert len({id(o) for j in cached.jobs for o in j.offices}) == 1
+    assert len({id(j.department) for j in cached.jobs}) == 1
+    assert {id(o) for j in cached.jobs for o in j.offices} == {id(o) for o in cached.offices}
