@@ -159,7 +159,7 @@ def indeed_parts(renderer: Renderer) -> Iterator[Part]:
             parts.append("  </job>")
         return "\n".join(parts) + "\n"
 
-    for entry in feed_jobs(renderer):
+    for entry in renderer.feed_entries:
         # On a job board, <company> is the company hiring for this job, not the board publishing it.
         hiring = renderer.site.company_of(entry.job).name or company
         yield Entry(entry.job.key, (fingerprint(entry.job), entry.url, hiring), functools.partial(jobs_of, entry, hiring))
@@ -224,7 +224,7 @@ def json_feed_parts(renderer: Renderer) -> Iterator[Part]:
         feed["description"] = config.site.description
     before, after = _json(feed).split(_json(ITEMS), 1)
     yield before + "["
-    for index, entry in enumerate(feed_jobs(renderer)):
+    for index, entry in enumerate(renderer.feed_entries):
         # On a job board, each item's company is the company hiring for that job.
         hiring = renderer.site.company_of(entry.job).name or organization
         # The comma goes with the entry, so that unchanged entries in a row are one copy.

@@ -196,5 +196,5 @@ class _Output:
             except (AttributeError, OSError):  # not Linux, or a filesystem without it
                 done = os.pwrite(self.target, os.pread(self.source, min(length, self.BUFFER), offset), self.written)
             if not done:
-                raise OSError("the kept file is shorter than its index says")
+                raise OSError("a feed kept in the cache is shorter than its index says; delete the cache's files/ folder and build again")
             offset, length, self.written = offset + done, length - done, self.written + done

@@ -76,8 +76,6 @@ class Renderer:
                 self.job_paths[job.key] = f"{section.prefix}/jobs/{job.slug}/"
                 if job.translation_key:
                     self.translations[(job.source, job.translation_key)].setdefault(section.language, job)
-        # What a listing's key takes from each of its jobs, made once: a job is in several listings.
-        self.job_tokens = {j.key: f"{j.key}\0{fingerprint(j)}\0{self.job_paths[j.key]}" for s in self.sections.values() for j in s.jobs}
         self._envs: dict[str, jinja2.Environment] = {}
         self._cards: dict[str, jinja2.utils.markupsafe.Markup] = {}  # job key -> card, in _cards_language
         self._cards_language = ""
@@ -111,6 +109,16 @@ class Renderer:
 
     def job_url(self, job: Job) -> str:
         return self.url(self.job_paths[job.key])
+
+    @functools.cached_property
+    def job_tokens(self) -> dict[str, str]:
+        """What a listing's key takes from each of its jobs, made once: a job is in several listings."""
+        return {j.key: f"{j.key}\0{fingerprint(j)}\0{self.job_paths[j.key]}" for s in self.sections.values() for j in s.jobs}
+
+    @functools.cached_property
+    def feed_entries(self) -> list[feeds.FeedJob]:
+        """Every open job as the feeds list it (newest first), made once for all of them."""
+        return feeds.feed_jobs(self)
 
     def card(self, job: Job, language: str) -> jinja2.utils.markupsafe.Markup:
         """Return a job's card (partials/job_card.html), rendered once per language for every list it is in.

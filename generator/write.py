@@ -145,7 +145,7 @@ class SiteWriter:
 
     def add(self, path: str, content: Content) -> None:
         path = self._claim(path)
-        self._count(path, self.place(path, content))
+        self._count(path, self._place(path, content))
 
     def place(self, path: str, content: Content) -> bool:
         """Stage one file unless the output already holds it; return whether it was staged.
@@ -153,7 +153,9 @@ class SiteWriter:
         Only the staging folder is touched, so workers forked after `stage()` can place files side
         by side; the build then `record`s each one.
         """
-        path = _safe(path)
+        return self._place(_safe(path), content)
+
+    def _place(self, path: str, content: Content) -> bool:
         if not self.first and path in self.current and (isinstance(content, Unchanged) or _same(self.output / path, content, path)):
             return False
         _put(self.stage() / path, content, self._folders)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from generator.fragments import Entry, Spooler, joined
 from tests.helpers import build, copy_demo, tree_digest
 
@@ -99,3 +101,16 @@ def test_a_rebuild_after_an_edit_has_the_same_feeds_as_a_fresh_build(tmp_path: P
     assert {k: v for k, v in one.items() if k not in moved} == {k: v for k, v in two.items() if k not in moved}
     titles = [j["title"] for j in json.loads((incremental / "public/jobs.json").read_text(encoding="utf-8"))["jobs"]]
     assert "Staff Backend Engineer (Python)" in titles and "Senior Backend Engineer (Python)" not in titles
+
+
+def test_a_kept_file_shorter_than_its_index_fails_with_what_to_do(tmp_path: Path) -> None:
+    from generator.fragments import _Output
+
+    (tmp_path / "kept").write_bytes(b"0123456789")
+    with open(tmp_path / "kept", "rb") as source, open(tmp_path / "new", "wb", buffering=0) as target:
+        out = _Output(source.fileno(), target.fileno())
+        out.copy(0, 100)  # the index says 100 bytes; the file has 10
+        with pytest.raises(
+            OSError, match=r"^a feed kept in the cache is shorter than its index says; delete the cache's files/ folder and build again$"
+        ):
+            out.flush()

@@ -8,6 +8,7 @@ threshold lowered so that even the demo site is parsed and rendered by workers.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -52,13 +53,11 @@ def build_in_workers(root: Path) -> tuple[dict, subprocess.CompletedProcess[str]
 
 
 def _env() -> dict[str, str]:
-    import os
-
     return {**os.environ, "PYTHONPATH": str(REPO), "SOURCE_DATE_EPOCH": "1793534400"}
 
 
 def needs_fork() -> None:
-    if sys.platform != "linux" or len(__import__("os").sched_getaffinity(0)) < parallel.WORKERS:
+    if sys.platform != "linux" or len(os.sched_getaffinity(0)) < parallel.WORKERS:
         pytest.skip("workers are forked on Linux with two CPUs or more; elsewhere the build runs in one process")
 
 

@@ -138,17 +138,23 @@ class LocalSource(Source):
         cached: list[Job | str | ValueError | None] = [parsed.get(file) for file in files]
         missing = [index for index, job in enumerate(cached) if job is None]
 
-        def parse(index: int) -> bytes | ValueError:
+        build_process = os.getpid()
+
+        def parse(index: int) -> Job | str | bytes | ValueError:
             file = files[missing[index]]
             try:
                 job = ParseCache.prepare(self._job(Path(file), prefix + names[missing[index]], offices, departments, companies))
             except ValueError as exc:
                 return exc
-            return shared.dumps(job)  # from a worker, the job must come back with this process's offices
+            # From a worker, a job goes back pickled with references to the build's own offices.
+            return job if os.getpid() == build_process else shared.dumps(job)
 
         # A first build parses every file: on both cores when there are many.
         for index, result in zip(missing, parallel.fork_map(parse, len(missing)), strict=True):
-            cached[index] = result if isinstance(result, ValueError) else parsed.put(files[index], shared.loads(result))
+            if isinstance(result, ValueError):
+                cached[index] = result
+            else:
+                cached[index] = parsed.put(files[index], shared.loads(result) if isinstance(result, bytes) else result)
         for name, job in zip(names, cached, strict=True):
             where = prefix + name
             if isinstance(job, ValueError):
