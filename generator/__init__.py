@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 
 
 @functools.cache
+@functools.cache  # the code does not change while the program runs
 def code_digest() -> str:
     """Return a digest of the package's own code and data: caches of parsed or rendered results
     are dropped when it changes, even without a new version number (an editable install)."""

@@ -16,13 +16,13 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from . import images, lifecycle, notify, pages, parallel, snapshot, write
+from . import images, lifecycle, notify, pages, parallel, quick, snapshot, write
 from .config import Config
 from .errors import BuildError, ConfigError, GeneratorError, SourceError
 from .http import Stats
@@ -47,6 +47,7 @@ class BuildOptions:
     sleep: Callable[[float], None] = time.sleep
     now: datetime | None = None
     progress: Progress = field(default_factory=Progress)
+    quick: bool = True  # False (--full): read and key everything, even when a quick rebuild could do
 
 
 @dataclass
@@ -71,6 +72,7 @@ class BuildReport:
     pages_rendered: int = 0
     pages_reused: int = 0
     site_changed: bool = True  # False when the site equals the last build's (same data, templates, settings)
+    quick: bool = False  # made by generator/quick.py: only the changed job files read, their pages rendered
 
     @property
     def data_changed(self) -> bool:
@@ -257,7 +259,11 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     output = (options.output or config.output_dir).resolve()
     report.output = output
     check_output_location(config, output)
+    if quick.quick_build(config, options, report, output):
+        report.seconds = time.monotonic() - started
+        return report
     fetched = fetch_sources(config, options, report)
+    from_sources = len(report.warnings)
     local_sources = {s.name for s in config.sources if s.type == "local"}
     site = merge_site(config, fetched)
     site.jobs = drop_expired(site.jobs, now, report)
@@ -319,6 +325,8 @@ def build_site(config: Config, options: BuildOptions | None = None) -> BuildRepo
     lifecycle.save_state(config.cache_dir, state)
     snapshot.write_atomic(manifest_path, snapshot.dumps(manifest))
     notify.save_changes(config.cache_dir, changes)
+    local_files = fetched[0][2].get("files", {}) if len(fetched) == 1 else {}
+    quick.remember(config, output, renderer, state, local_files, report.warnings[from_sources:], manifest)
     report.seconds = time.monotonic() - started
     return report
 
@@ -379,23 +387,30 @@ def drop_expired(jobs: list[Job], now: datetime, report: BuildReport) -> list[Jo
     """Leave out jobs whose validThrough has passed: they close like jobs that left their source."""
     kept = []
     for job in jobs:
-        end = job.valid_through or ""
-        expired = False
-        if end and "T" in end:
-            try:
-                moment = datetime.fromisoformat(end)
-            except ValueError:
-                moment = None
-            if moment is not None:
-                expired = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) < now
-        elif end:
-            expired = end < now.date().isoformat()
-        if expired:
-            report.warnings.append(f"{job.source}: job {job.id} ({job.title}) expired on {end[:10]}; it is published as closed")
+        end = expiry(job)
+        if end is not None and end <= now:
+            report.warnings.append(f"{job.source}: job {job.id} ({job.title}) expired on {(job.valid_through or '')[:10]}; it is published as closed")
             log.warning(report.warnings[-1])
         else:
             kept.append(job)
     return kept
+
+
+def expiry(job: Job) -> datetime | None:
+    """Return the moment a job closes by its validThrough: that instant, or the end of that day (UTC)."""
+    end = job.valid_through or ""
+    if end and "T" in end:
+        try:
+            moment = datetime.fromisoformat(end)
+        except ValueError:
+            return None
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) + timedelta(microseconds=1)
+    if end:
+        try:
+            return datetime.combine(date.fromisoformat(end[:10]) + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+        except ValueError:
+            return None
+    return None
 
 
 def fetch_only(config: Config, options: BuildOptions | None = None) -> BuildReport:

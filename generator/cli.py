@@ -108,10 +108,19 @@ def main() -> None:
 @click.option("--allow-stale", is_flag=True, help="If a source fails, publish its last snapshot instead (with a warning).")
 @click.option("--accept-drop", is_flag=True, help="Publish even if a source lost more than max_drop of its jobs.")
 @click.option("--if-changed", is_flag=True, help=f"Exit {NO_CHANGE_EXIT} when the site is the same as the last build's (nothing to deploy).")
+@click.option("--full", is_flag=True, help="Read and check every input, even when only a few job files changed.")
 @verbose_option
 @quiet_option
 def build(
-    config_path: Path, output: Path | None, offline: bool, allow_stale: bool, accept_drop: bool, if_changed: bool, verbose: int, quiet: bool
+    config_path: Path,
+    output: Path | None,
+    offline: bool,
+    allow_stale: bool,
+    accept_drop: bool,
+    if_changed: bool,
+    full: bool,
+    verbose: int,
+    quiet: bool,
 ) -> None:
     """Fetch every source and write the site."""
     from .build import BuildOptions, build_site
@@ -122,7 +131,12 @@ def build(
     try:
         config = load_config(config_path)
         options = BuildOptions(
-            output=output, offline=offline, allow_stale=allow_stale, accept_drop=accept_drop, progress=make_progress(quiet, verbose)
+            output=output,
+            offline=offline,
+            allow_stale=allow_stale,
+            accept_drop=accept_drop,
+            quick=not full,
+            progress=make_progress(quiet, verbose),
         )
         report = build_site(config, options)
     except Exception as exc:

@@ -224,21 +224,19 @@ def json_feed_parts(renderer: Renderer) -> Iterator[Part]:
         feed["description"] = config.site.description
     before, after = _json(feed).split(_json(ITEMS), 1)
     yield before + "["
-    for index, entry in enumerate(renderer.feed_entries):
+    for entry in renderer.feed_entries:
         # On a job board, each item's company is the company hiring for that job.
         hiring = renderer.site.company_of(entry.job).name or organization
-        # The comma goes with the entry, so that unchanged entries in a row are one copy.
-        comma = "," if index else ""
-        text = functools.partial(_json_feed_text, entry, hiring, comma)
-        yield Entry(entry.job.key, (fingerprint(entry.job), entry.url, entry.language, hiring, comma), text)
+        text = functools.partial(_json_feed_text, entry, hiring)
+        yield Entry(entry.job.key, (fingerprint(entry.job), entry.url, entry.language, hiring), text, lead=",")
     yield "]" + after + "\n"
 
 
 ITEMS = "\0items\0"  # stands for the list of items, written entry by entry
 
 
-def _json_feed_text(entry: FeedJob, organization: str, before: str = "") -> str:
-    return before + _json(json_feed_item(entry, organization))
+def _json_feed_text(entry: FeedJob, organization: str) -> str:
+    return _json(json_feed_item(entry, organization))
 
 
 def _json(value: Any) -> str:

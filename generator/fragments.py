@@ -30,6 +30,9 @@ class Entry:
     key: str  # unique in its file
     inputs: Hashable
     make: Callable[[], str]
+    # Text written before the entry unless it is its file's first (the comma between JSON items).
+    # It goes with the entry, so that unchanged entries in a row are one copy.
+    lead: str = ""
 
 
 Part = str | Entry
@@ -37,7 +40,19 @@ Part = str | Entry
 
 def joined(parts: Iterable[Part]) -> str:
     """Return a file's whole text (tests, small sites), every entry formatted."""
-    return "".join(part if isinstance(part, str) else part.make() for part in parts)
+    texts = []
+    first = True
+    for part in parts:
+        if isinstance(part, str):
+            texts.append(part)
+        else:
+            texts.append(part.make() if first else part.lead + part.make())
+            first = False
+    return "".join(texts)
+
+
+def _digest(entry: Entry, lead: str) -> bytes:
+    return hashlib.blake2b(repr((entry.inputs, lead)).encode(), digest_size=DIGEST).digest()
 
 
 class Spooler:
@@ -64,13 +79,14 @@ class Spooler:
                 if isinstance(part, str):
                     out.write(part.encode("utf-8"))
                     continue
-                digest = hashlib.blake2b(repr(part.inputs).encode(), digest_size=DIGEST).digest()
+                lead = part.lead if new.keys else ""
+                digest = _digest(part, lead)
                 span = old.find(part.key, digest)
                 if span is not None:
                     new.add(part.key, digest, out.position, span[1])
                     out.copy(*span)
                     continue
-                data = part.make().encode("utf-8")
+                data = (lead + part.make()).encode("utf-8")
                 self.made += 1
                 new.add(part.key, digest, out.position, len(data))
                 out.write(data)
@@ -80,6 +96,49 @@ class Spooler:
             new.save(index_path, path, self.context)
         else:
             index_path.unlink(missing_ok=True)
+        return path
+
+    def keys(self, name: str) -> list[str] | None:
+        """Return the entry keys of the kept file `name`, in order (None when it has no valid index)."""
+        path = self.folder / name.replace("/", "_")
+        index = _Index.load(path.with_name(f"{path.name}.index"), path, self.context)
+        return index.keys if index.keys else None
+
+    def patch(self, name: str, entries: dict[str, Entry]) -> Path:
+        """Replace some entries of the kept file `name`, copying everything else, and return its path.
+
+        For a rebuild that knows nothing else changed: the same entries in the same order, and the
+        same text between them. Each key of `entries` must be in the file (see `keys`).
+        """
+        path = self.folder / name.replace("/", "_")
+        index_path = path.with_name(f"{path.name}.index")
+        old = _Index.load(index_path, path, self.context)
+        where = {key: number for number, key in enumerate(old.keys) if key in entries}
+        if len(where) != len(entries):
+            raise ValueError(f"{name}: the kept file has no entry for {sorted(set(entries) - set(where))}")
+        new = _Index()
+        new.keys, new.digests, new.spans = old.keys, bytearray(old.digests), array.array("q", old.spans)
+        temp = path.with_name(f".{path.name}.tmp")
+        with open(path, "rb") as source, open(temp, "wb", buffering=0) as target:
+            out = _Output(source.fileno(), target.fileno())
+            copied = 0  # how far the kept file has been copied
+            for number in sorted(where.values()):
+                entry = entries[old.keys[number]]
+                lead = entry.lead if number else ""
+                offset, length = old.spans[2 * number], old.spans[2 * number + 1]
+                out.copy(copied, offset - copied)
+                data = (lead + entry.make()).encode("utf-8")
+                out.write(data)
+                self.made += 1
+                copied = offset + length
+                new.digests[number * DIGEST : (number + 1) * DIGEST] = _digest(entry, lead)
+                new.spans[2 * number + 1] = len(data)
+                for later in range(2 * number + 2, len(new.spans), 2):  # the entries after it move
+                    new.spans[later] += len(data) - length
+            out.copy(copied, os.fstat(source.fileno()).st_size - copied)
+            out.flush()
+        os.replace(temp, path)
+        new.save(index_path, path, self.context)
         return path
 
 

@@ -40,15 +40,7 @@ def update_state(state: dict[str, Any], jobs: list[Job], today: date, retention_
     """Return the new state after a successful fetch of `jobs` on `today`."""
     cutoff = (today - timedelta(days=retention_days)).isoformat()
     live_before: dict[str, Any] = state["live"]
-    live: dict[str, Any] = {}
-    for job in jobs:
-        live[job.key] = {
-            "hash": job_hash(job),
-            "slug": job.slug,
-            "title": job.title,
-            "language": job.language,
-            "department": {"id": job.department.id, "name": job.department.name} if job.department else None,
-        }
+    live = {job.key: live_entry(job) for job in jobs}
     closed = {k: v for k, v in state["closed"].items() if k not in live and v["closed_at"] > cutoff}
     for key, entry in live_before.items():
         if key not in live and retention_days > 0:
@@ -64,6 +56,23 @@ def update_state(state: dict[str, Any], jobs: list[Job], today: date, retention_
         "closed": dict(sorted(closed.items())),
         "moved": sorted(moved, key=lambda m: (m["from"], m["key"])),
     }
+
+
+def live_entry(job: Job) -> dict[str, Any]:
+    """Return what the state keeps of an open job: enough to show its "closed" page later."""
+    return {
+        "hash": job_hash(job),
+        "slug": job.slug,
+        "title": job.title,
+        "language": job.language,
+        "department": {"id": job.department.id, "name": job.department.name} if job.department else None,
+    }
+
+
+def next_change(state: dict[str, Any], retention_days: int) -> date | None:
+    """Return the first day on which the state changes by itself: a closed page or a redirect ends."""
+    days = [entry["closed_at"] for entry in state["closed"].values()] + [m["since"] for m in state["moved"]]
+    return min(date.fromisoformat(day) for day in days) + timedelta(days=retention_days) if days else None
 
 
 def job_hash(job: Job) -> str:

@@ -66,7 +66,7 @@ def changed_urls(config: Config, site: Site, report: BuildReport, before: Mappin
     urls = job_urls(config, site, gone, renderer)
     open_urls = {urls[j.key] for j in site.jobs}
     retained = set(job_urls(config, site, [(c.key, c.slug, c.language) for c in site.closed], renderer).values()) - open_urls
-    pending = _pending(config)
+    pending = pending_changes(config)
     added = ({urls[k] for k in keys["added"] if k in urls} | set(pending["added"])) & open_urls
     updated = ({urls[k] for k in keys["updated"] if k in urls} | set(pending["updated"])) & open_urls
     # A closed URL stays pending while its "position closed" page does; one that belongs to an open
@@ -75,7 +75,7 @@ def changed_urls(config: Config, site: Site, report: BuildReport, before: Mappin
     return {"version": VERSION, "site": config.site.url, "added": sorted(added), "updated": sorted(updated - added), "closed": sorted(closed)}
 
 
-def _pending(config: Config) -> dict[str, list[str]]:
+def pending_changes(config: Config) -> dict[str, list[str]]:
     """Return what the changes file still holds for this site (nothing when unreadable or for another URL)."""
     empty: dict[str, list[str]] = {"added": [], "updated": [], "closed": []}
     try:

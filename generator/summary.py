@@ -20,7 +20,8 @@ def summarize(report: BuildReport) -> str:
         else:
             lines.append(f"no file changed ({w.unchanged} files) -> {report.output}")
     if report.pages_rendered or report.pages_reused:
-        lines.append(f"job pages: {report.pages_rendered} rendered, {report.pages_reused} unchanged")
+        quick = " (quick rebuild: only changed job files read)" if report.quick else ""
+        lines.append(f"job pages: {report.pages_rendered} rendered, {report.pages_reused} unchanged{quick}")
     stats = report.stats
     not_modified = f" ({stats.not_modified} not modified)" if stats.not_modified else ""
     lines.append(f"{stats.requests} requests{not_modified}, {stats.retries} retries; {len(report.warnings)} warnings; {report.seconds:.1f}s")

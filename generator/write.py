@@ -161,6 +161,14 @@ class SiteWriter:
         _put(self.stage() / path, content, self._folders)
         return True
 
+    def keep(self, paths: list[str]) -> None:
+        """Keep these files of the output as they are, unread: the last build wrote them (its own, checked paths)."""
+        kept = set(paths)
+        if not kept.isdisjoint(self.paths):
+            raise BuildError(f"two pages want to be written to {min(kept & self.paths)}")
+        self.paths |= kept
+        self.result.unchanged += len(kept)
+
     def record(self, path: str, staged: bool) -> None:
         """Count a file that a worker placed (`staged` is what `place` returned there)."""
         self._count(self._claim(path), staged)

@@ -114,3 +114,41 @@ def test_a_kept_file_shorter_than_its_index_fails_with_what_to_do(tmp_path: Path
             OSError, match=r"^a feed kept in the cache is shorter than its index says; delete the cache's files/ folder and build again$"
         ):
             out.flush()
+
+
+def led(spec: dict[str, tuple[object, str]]) -> list:
+    """Like `entries`, with the comma as each entry's lead."""
+    return ["head[", *(Entry(key, inputs, lambda text=text: text, lead=",") for key, (inputs, text) in spec.items()), "]end\n"]
+
+
+def test_a_lead_goes_before_every_entry_but_the_first() -> None:
+    assert joined(led({"a": (1, "A"), "b": (2, "B"), "c": (3, "C")})) == "head[A,B,C]end\n"
+
+
+def test_patching_entries_gives_what_writing_the_whole_file_gives(tmp_path: Path) -> None:
+    spec = {f"k{n}": ((f"f{n}", 1), f"entry {n} é" * (n % 3 + 1)) for n in range(40)}
+    spooler = Spooler(tmp_path / "a", "ctx")
+    spooler.write("feed.json", led(spec))
+    # The first entry (no lead), one in the middle growing, one at the end shrinking.
+    spec["k0"] = (("f0", 2), "first, changed")
+    spec["k17"] = (("f17", 2), "a much longer entry seventeen than it was before")
+    spec["k39"] = (("f39", 2), "x")
+    changed = {key: part for part in led(spec) if isinstance(part, Entry) and (key := part.key) in ("k0", "k17", "k39")}
+    patched = spooler.patch("feed.json", changed)
+    assert spooler.made == 40 + 3
+    fresh = Spooler(tmp_path / "b", "ctx").write("feed.json", led(spec))
+    assert patched.read_bytes() == fresh.read_bytes() == joined(led(spec)).encode()
+    # The patched file's index is right: a rebuild copies every entry, formats none.
+    again = Spooler(tmp_path / "a", "ctx")
+    assert again.write("feed.json", led(spec)).read_bytes() == fresh.read_bytes() and again.made == 0
+    assert again.keys("feed.json") == list(spec)
+
+
+def test_patching_an_entry_the_file_does_not_have_is_refused(tmp_path: Path) -> None:
+    spooler = Spooler(tmp_path, "ctx")
+    spooler.write("feed.json", led({"a": (1, "A")}))
+    before = (tmp_path / "feed.json").read_bytes()
+    with pytest.raises(ValueError, match=r"feed.json: the kept file has no entry for \['z'\]"):
+        spooler.patch("feed.json", {"z": Entry("z", 1, lambda: "Z")})
+    assert (tmp_path / "feed.json").read_bytes() == before
+    assert Spooler(tmp_path, "other").keys("feed.json") is None  # another context: no index to patch

@@ -112,28 +112,42 @@ class LocalSource(Source):
         "open_application_url": Option(str, help="where to send open (spontaneous) applications"),
     }
 
-    def fetch(self) -> SourceData:
+    def _tables(self, problems: list[str]) -> tuple[dict[str, Office], dict[str, Department], dict[str, Organization], str]:
+        """Read offices, departments and companies; return them with the context a parsed job file depends on."""
         root = self.context.root
-        problems: list[str] = []
         offices = {o.id: o for o in self._read_table(root / self.config["offices"], "offices", self._office, problems)}
         departments = {d.id: d for d in self._read_table(root / self.config["departments"], "departments", self._department, problems)}
         companies = self._read_companies(root / self.config["companies"], offices, problems)
-        board = self.context.mode == "board"
+        # A job file's validity depends on these (its company must exist, and needs board mode).
+        context = (sorted(offices.items()), sorted(departments.items()), sorted(companies.items()), self.context.mode, str(root))
+        return offices, departments, companies, repr(context)
+
+    def _job_files(self) -> tuple[Path, str, dict[str, os.DirEntry[str]]]:
+        """Return the jobs folder, its path as messages show it, and its job files (by name, sorted)."""
+        root = self.context.root
         folder = root / self.config["path"]
         if not folder.is_dir():
             raise SourceError(self.name, f"{self.config['path']}: no such folder; create it or set path in [[sources]]")
+        # os.scandir, not Path.glob: listing 10,000 files is a noticeable part of a rebuild.
+        with os.scandir(folder) as entries:
+            found = {e.name: e for e in entries if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file()}
+        prefix = f"{folder.relative_to(root)}/" if folder.is_relative_to(root) else f"{folder}/"
+        return folder, prefix, dict(sorted(found.items()))
+
+    def fetch(self) -> SourceData:
+        root = self.context.root
+        problems: list[str] = []
+        offices, departments, companies, context = self._tables(problems)
+        board = self.context.mode == "board"
+        folder, prefix, found = self._job_files()
+        names = list(found)
         jobs: list[Job] = []
         warnings: list[str] = []
         seen: dict[str, str] = {}  # id -> the file that has it (relative)
         self._draft_ids: set[str] = set()
-        # A job file's validity depends on these (its company must exist, and needs board mode).
-        context = (sorted(offices.items()), sorted(departments.items()), sorted(companies.items()), self.context.mode, str(root))
+        file_warnings: dict[str, list[str]] = {}
         shared = Shared(offices, departments)
-        parsed = ParseCache(self.context.cache_dir, self.name, repr(context), shared)
-        # os.scandir, not Path.glob: listing 10,000 files is a noticeable part of a rebuild.
-        with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file())
-        prefix = f"{folder.relative_to(root)}/" if folder.is_relative_to(root) else f"{folder}/"
+        parsed = ParseCache(self.context.cache_dir, self.name, context, shared)
         files = [os.path.join(folder, name) for name in names]
         cached: list[Job | str | ValueError | None] = [parsed.get(file) for file in files]
         missing = [index for index, job in enumerate(cached) if job is None]
@@ -169,17 +183,21 @@ class LocalSource(Source):
                 continue
             seen[job.id] = where
             jobs.append(job)
-            if not job.apply_url:
-                warnings.append(f"{where}: no apply_url, so the page has no apply button; add one (an https: or mailto: link)")
+            file_warnings[name] = _job_warnings(job, where)
+            warnings += file_warnings[name]
         jobs = _link_translations(jobs, seen, self._draft_ids, root, problems, parsed.link)
         if problems:
             raise SourceError(self.name, "; ".join(problems))
         parsed.save()
-        if companies and not board:
-            warnings.append(
-                f"{self._relative(root / self.config['companies'])}: ignored, companies show only on a job board; "
-                'set [site] mode = "board" in careers.toml to use them'
-            )
+        warnings += self._site_warnings(companies)
+        # What a quick rebuild (generator/quick.py) starts from: each file's mtime and size, the
+        # job it holds (with its translation group) and its warnings.
+        linked = {job.id: job for job in jobs}
+        self.state["files"] = {
+            name: (*entry[:2], *_file_job(linked.get(entry[2].id) if isinstance(entry[2], Job) else None), tuple(file_warnings.get(name, ())))
+            for name, file in zip(names, files, strict=True)
+            if (entry := parsed.new.get(file)) is not None
+        }
         return SourceData(
             jobs=jobs,
             offices=list(offices.values()),
@@ -189,6 +207,83 @@ class LocalSource(Source):
             # Every listed company, with jobs or not: the renderer decides which ones to show.
             companies=list(companies.values()) if board else [],
         )
+
+    def _site_warnings(self, companies: dict[str, Organization]) -> list[str]:
+        if companies and self.context.mode != "board":
+            return [
+                f"{self._relative(self.context.root / self.config['companies'])}: ignored, companies show only on a job board; "
+                'set [site] mode = "board" in careers.toml to use them'
+            ]
+        return []
+
+    def quick_changes(self, known: dict[str, FileEntry], most: int) -> QuickChanges | None:
+        """Return what changed in the job files since the build that listed them as `known`, reading only those.
+
+        `known` is the last build's `state["files"]`. None means a quick rebuild cannot tell (a file
+        added or removed, more than `most` changed, a draft, an id, company or translation link
+        changed, a problem to report, another context): the build then reads everything.
+        """
+        problems: list[str] = []
+        offices, departments, companies, context = self._tables(problems)
+        folder, prefix, found = self._job_files()
+        if problems or len(found) != len(known) or not all(name in known for name in found):
+            return None
+        stats = {}
+        for name, dirent in found.items():
+            now = dirent.stat()
+            if (now.st_mtime_ns, now.st_size) != known[name][:2]:
+                stats[name] = (now.st_mtime_ns, now.st_size)
+        sources = {"offices": list(offices.values()), "departments": list(departments.values()), "companies": companies}
+        changes = QuickChanges(sources=sources, warnings=self._site_warnings(companies))
+        if not stats:
+            return changes
+        if len(stats) > most:
+            return None
+        # The changed jobs' translations: their pages link to each other.
+        groups = {known[name][3] for name in stats} - {None}
+        twins = [name for name, entry in known.items() if entry[3] in groups and name not in stats] if groups else []
+        path_of = {name: os.path.join(folder, name) for name in [*stats, *twins]}
+        shared = Shared(offices, departments)
+        parsed = ParseCache(self.context.cache_dir, self.name, context, shared, shards={ParseCache._shard(file) for file in path_of.values()})
+        if parsed.changed:  # a shard missing or from another context
+            return None
+        for name in twins:
+            link = parsed.old_links.get(path_of[name])
+            entry = parsed.old.get(path_of[name])
+            if link is None or entry is None or entry[:2] != known[name][:2] or link[1].translation_key != known[name][3]:
+                return None
+            changes.twins.append(link[1])
+        for name, stat in stats.items():
+            file = path_of[name]
+            entry = parsed.old.get(file)
+            if entry is None or not isinstance(entry[2], Job) or entry[:2] != known[name][:2]:
+                return None
+            before = entry[2]
+            try:
+                after = ParseCache.prepare(self._job(Path(file), prefix + name, offices, departments, companies))
+            except ValueError:
+                return None  # the full build reports it, with every other problem
+            if not isinstance(after, Job) or (after.id, after.translation_key, after.company) != (before.id, before.translation_key, before.company):
+                return None
+            group = known[name][3]
+            if group is not None:
+                link = parsed.old_links.get(file)
+                if link is None or link[0] != fingerprint(before) or link[1].translation_key != group:
+                    return None
+                before = link[1]
+                linked = ParseCache.prepare(dataclasses.replace(after, translation_key=group))
+                assert isinstance(linked, Job)
+                parsed.new_links[file] = (fingerprint(after), linked)
+            elif after.translation_key is not None:
+                return None
+            else:
+                linked = after
+            parsed.new[file] = (*stat, after)
+            parsed.changed.add(ParseCache._shard(file))
+            changes.jobs.append((name, before, linked))
+            changes.files[name] = (*stat, *_file_job(linked), tuple(_job_warnings(linked, prefix + name)))
+        changes.save = parsed.save
+        return changes
 
     def _relative(self, path: Path) -> str:
         return str(path.relative_to(self.context.root)) if path.is_relative_to(self.context.root) else str(path)
@@ -522,7 +617,7 @@ class ParseCache:
     VERSION = 5
     SHARDS = 64
 
-    def __init__(self, cache_dir: Path | None, source: str, context: str, shared: Shared | None = None):
+    def __init__(self, cache_dir: Path | None, source: str, context: str, shared: Shared | None = None, shards: set[int] | None = None):
         self.folder = cache_dir / "parsed" / source if cache_dir else None
         self.shared = shared or Shared({}, {})
         self.context = f"{code_digest()}\0{self.VERSION}\0{context}"
@@ -537,7 +632,7 @@ class ParseCache:
         if self.folder is None:
             return
         (self.folder.parent / f"{source}.pickle").unlink(missing_ok=True)  # an earlier version's single file
-        for shard in range(self.SHARDS):
+        for shard in range(self.SHARDS) if shards is None else sorted(shards):
             try:
                 # Written by this program into the site's own cache folder, like the snapshots.
                 with (self.folder / f"{shard}.pickle").open("rb") as handle, collector_paused():
@@ -548,6 +643,9 @@ class ParseCache:
                 self.old_links.update(stored["links"])
             except Exception:  # noqa: BLE001 - a missing or damaged shard only costs parsing its files again
                 self.changed.add(shard)
+        if shards is not None:
+            # Some shards only (a quick rebuild): they are written back whole, with what changed.
+            self.new, self.new_links = dict(self.old), dict(self.old_links)
 
     @classmethod
     def _shard(cls, name: str) -> int:
@@ -620,6 +718,33 @@ class ParseCache:
                 self.shared.dump(shard, handle)
             os.replace(temp, path)
         self.changed = set()
+
+
+# A job file as the last build saw it: mtime_ns, size, its job's key and translation_key (None for
+# a draft), and its warnings.
+FileEntry = tuple[int, int, str | None, str | None, tuple[str, ...]]
+
+
+@dataclasses.dataclass
+class QuickChanges:
+    """What a quick rebuild needs from the local source (LocalSource.quick_changes)."""
+
+    sources: dict[str, Any]  # offices, departments, companies, as read now
+    jobs: list[tuple[str, Job, Job]] = dataclasses.field(default_factory=list)  # (file name, as last built, as now), translation keys set
+    twins: list[Job] = dataclasses.field(default_factory=list)  # the unchanged translations of the changed jobs
+    files: dict[str, FileEntry] = dataclasses.field(default_factory=dict)  # state["files"] entries of the changed files
+    warnings: list[str] = dataclasses.field(default_factory=list)  # the site's own warnings (not a job file's)
+    save: Callable[[], None] = lambda: None  # writes the parsed-file cache's changed shards
+
+
+def _file_job(job: Job | None) -> tuple[str | None, str | None]:
+    return (job.key, job.translation_key) if job is not None else (None, None)
+
+
+def _job_warnings(job: Job, where: str) -> list[str]:
+    if not job.apply_url:
+        return [f"{where}: no apply_url, so the page has no apply button; add one (an https: or mailto: link)"]
+    return []
 
 
 def _link_translations(
