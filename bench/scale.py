@@ -11,7 +11,8 @@ Graph card per job as careers does; `--hugo-no-og-cards` drops them, `--both` ti
 ways. Then, `--runs` times each, runs as a subprocess:
 - full: empty output and cache folders;
 - no-change: the same command again;
-- one-changed: one job's description edited, then the command again;
+- one-changed: one job's description edited, then the command again (a quick rebuild: the summary says so);
+- one-retitled (careers only): the same job's title edited instead, which listings show (a full, keyed rebuild);
 and records wall time, peak memory (the larger of the build process's peak RSS from `os.wait4`
 and the sum of PSS over its process tree, workers included, sampled every 50 ms), files written (careers' summary line) and files touched
 (output files whose inode, size or mtime changed). Prints the median and range of the runs
@@ -59,6 +60,7 @@ OPEN_APPLICATION_URL = "mailto:jobs@northwind.example?subject=Open%20application
 WROTE = re.compile(r"^wrote (\d+) files, removed (\d+), (\d+) unchanged -> ", re.MULTILINE)
 NO_FILE_CHANGED = re.compile(r"^no file changed \((\d+) files\) -> ", re.MULTILINE)
 ELAPSED = re.compile(r"; (\d+(?:\.\d+)?)s$", re.MULTILINE)
+QUICK = "(quick rebuild"  # in the summary's "job pages" line
 
 # -- the synthetic company -------------------------------------------------------------------
 
@@ -1092,6 +1094,7 @@ class Run:
     touched: int  # output files created or rewritten (new inode, size or mtime)
     written: int | None = None  # files the build says it wrote (careers only)
     work: float | None = None  # seconds the build says it took (careers only)
+    quick: bool = False  # careers said it made a quick rebuild (generator/quick.py)
 
     @property
     def peak_mb(self) -> float:
@@ -1215,6 +1218,7 @@ class Careers:
     def build(self) -> Run:
         run, text = timed([sys.executable, "-m", "generator.cli", "build"], self.root, self.env, self.output)
         run.written, run.work = parse_summary(text)
+        run.quick = QUICK in text
         return run
 
     def startup(self) -> float:
@@ -1268,9 +1272,16 @@ def measure(tool: Careers | Hugo, changed: SyntheticJob, attempt: int) -> dict[s
     path.write_text(original + f"\nUpdate {attempt + 1}: we have opened a second team for this role.\n", encoding="utf-8")
     try:
         results["one-changed"] = tool.build()
+        if isinstance(tool, Careers):
+            # A title is in listings, the sitemap and the feeds' order: careers' full (keyed) rebuild.
+            path.write_text(TITLE.sub(lambda m: f'{m.group(0)[:-1]} (retitled {attempt + 1})"', original, count=1), encoding="utf-8")
+            results["one-retitled"] = tool.build()
     finally:
         path.write_text(original, encoding="utf-8")
     return results
+
+
+TITLE = re.compile(r'^title = "[^"\n]*"', re.MULTILINE)
 
 
 def check_output(tool: Careers | Hugo, jobs: list[SyntheticJob]) -> dict[str, int]:
@@ -1448,6 +1459,12 @@ def report_size(count: int, jobs: list[SyntheticJob], result: dict[str, Any]) ->
         f"  {'  wall − startup (s)':34}{spread(minus, '.2f'):>24}   (startup: python -c 'import generator.cli' = {statistics.median(startup):.2f} s)"
     )
     files_row("one-changed")
+    quick = f"{sum(r.quick for r in careers['one-changed'])} of {len(careers['one-changed'])}"
+    print(f"  {'  quick rebuilds':34}{quick:>24}")
+    retitled = careers.get("one-retitled", [])
+    if retitled:
+        line("one job retitled: build work (s)", spread([r.work or 0.0 for r in retitled], ".1f"), [("-", "") for _ in hugos])
+        line("  files written", f"{max(r.written or 0 for r in retitled)}", [("-", "") for _ in hugos])
     if result.get("parity"):
         print(
             f"  markup parity, careers vs Hugo, {result['per_page']} jobs per listing page (lines after collapsing whitespace; similarity = difflib ratio):"
@@ -1569,7 +1586,11 @@ def main() -> None:
             if hugo:
                 write_hugo_site(hugo.root, jobs, per_page)
             changed = jobs[count // 2]
-            result: dict[str, Any] = {"careers": {"full": [], "no-change": [], "one-changed": []}, "startup": [], "per_page": per_page}
+            result: dict[str, Any] = {
+                "careers": {"full": [], "no-change": [], "one-changed": [], "one-retitled": []},
+                "startup": [],
+                "per_page": per_page,
+            }
             for key in variants:
                 result[key] = {"full": [], "no-change": [], "one-changed": []}
             for attempt in range(args.runs):
