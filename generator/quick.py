@@ -268,6 +268,10 @@ def _quick(config: Config, options: BuildOptions, report: BuildReport, output: P
     source_config = config.sources[0]
     if frame(config, config.root / str(source_config["path"])) != record.frame:
         raise NotQuick("settings, templates or content besides job files changed")
+    if record.reads is None:
+        raise NotQuick("a template listing jobs includes a template chosen at render time")
+    if record.reads:
+        raise NotQuick(f"a template listing jobs reads a job's {', '.join(record.reads)}")
     now = build_now(options)
     if record.until is not None and now >= record.until:
         raise NotQuick("a closed page, a redirect or a job's validThrough ended")
@@ -276,14 +280,12 @@ def _quick(config: Config, options: BuildOptions, report: BuildReport, output: P
     if manifest.get("site") != record.site_key or manifest.get("output") != str(output) or not isinstance(manifest.get("files"), list):
         raise NotQuick("the last build's manifest is not the record's")
     name = source_config.name
-    options.progress.start(f"fetching {name}")
     context = FetchContext(root=config.root, languages=config.site.languages, env={}, cache_dir=config.cache_dir, mode=config.site.mode)
-    source = LocalSource(source_config, context)
-    changes = source.quick_changes(record.files, MOST)
+    changes = LocalSource(source_config, context).quick_changes(record.files, MOST)
     if changes is None:
-        options.progress.finish(f"fetching {name}", failed=True)
         raise NotQuick("job files were added, removed or changed in ways other pages show")
-    options.progress.finish(f"fetching {name}", f"{record.jobs} jobs")
+    options.progress.start(f"fetching {name}")  # shown once it is sure: a full build shows its own
+    options.progress.finish(f"fetching {name}", f"{record.jobs} jobs, {len(changes.jobs)} changed")
     write.recover(output)
     existing = write.existing_files(output)
     if not existing.issuperset(manifest["files"]):
@@ -330,8 +332,6 @@ def _quick(config: Config, options: BuildOptions, report: BuildReport, output: P
 
     old_site, old_renderer = partial([*before, *changes.twins])
     new_site, new_renderer = partial([*after, *changes.twins])
-    if record.reads != []:
-        raise NotQuick(f"a template listing jobs reads {', '.join(record.reads) if record.reads else 'templates chosen at render time'}")
     pages: dict[str, str] = manifest.get("pages", {})
     keyed = {}
     for renderer, which in ((old_renderer, "old"), (new_renderer, "new")):
