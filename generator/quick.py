@@ -291,7 +291,7 @@ def _quick(config: Config, options: BuildOptions, report: BuildReport, output: P
     if not existing.issuperset(manifest["files"]):
         raise NotQuick("files of the last build are missing from the output")
     files = {**record.files, **changes.files}
-    source_report = SourceReport(name, jobs=record.jobs)
+    source_report = SourceReport(name, jobs=sum(1 for entry in files.values() if entry[2] is not None))  # expired ones too
     report.sources.append(source_report)
     report.warnings += [f"{name}: {w}" for entry in files.values() for w in entry[4]] + [f"{name}: {w}" for w in changes.warnings] + record.warnings
     if not changes.jobs:

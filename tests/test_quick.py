@@ -327,3 +327,12 @@ def test_warnings_are_the_full_builds(demo: Path, tmp_path: Path) -> None:
     fast, full = rebuild_both(demo, tmp_path)
     assert fast.quick
     assert len(fast.warnings) == 2 and all("no apply_url" in warning for warning in fast.warnings)
+
+
+def test_an_expired_job_is_counted_and_warned_about_as_in_a_full_build(demo: Path, tmp_path: Path) -> None:
+    edit(demo / "content/jobs/ux-researcher.md", replace("+++\nWe are opening", "valid_through = 2026-10-15\n+++\nWe are opening"))
+    build(demo)
+    edit(demo / "content/jobs/backend-engineer.md", append("\nMore.\n"))
+    fast, _ = rebuild_both(demo, tmp_path)
+    assert fast.quick and fast.sources[0].jobs == 13 and fast.pages_reused == 11  # 13 jobs, one of them expired
+    assert any("expired on 2026-10-15" in warning for warning in fast.warnings)
