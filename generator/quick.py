@@ -330,8 +330,9 @@ def _quick(config: Config, options: BuildOptions, report: BuildReport, output: P
         renderer.cache = RenderCache()
         return site, renderer
 
-    old_site, old_renderer = partial([*before, *changes.twins])
-    new_site, new_renderer = partial([*after, *changes.twins])
+    twins = [job for job in changes.twins if (end := expiry(job)) is None or end > now]  # an expired one is a closed page
+    old_site, old_renderer = partial([*before, *twins])
+    new_site, new_renderer = partial([*after, *twins])
     pages: dict[str, str] = manifest.get("pages", {})
     keyed = {}
     for renderer, which in ((old_renderer, "old"), (new_renderer, "new")):

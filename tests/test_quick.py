@@ -189,6 +189,22 @@ def test_a_listing_that_reads_a_jobs_own_field_is_never_quick(demo: Path, tmp_pa
     assert record is not None and record.reads == ["apply_url"]
 
 
+def translate(jobs: Path, extra: str = "") -> None:
+    """Write backend-engineer.fr.md, a French translation of backend-engineer.md."""
+    original = (jobs / "backend-engineer.md").read_text(encoding="utf-8")
+    job_id = next(line.split('"')[1] for line in original.splitlines() if line.startswith("id = "))
+    translation = original.replace(f'id = "{job_id}"', f'id = "{job_id}-fr"\ntranslation_of = "{job_id}"\nlanguage = "fr"{extra}', 1)
+    (jobs / "backend-engineer.fr.md").write_text(translation.replace('title = "', 'title = "Développeur·se ', 1), encoding="utf-8")
+
+
+def test_an_expired_translation_is_left_out_as_in_a_full_build(demo: Path, tmp_path: Path) -> None:
+    translate(demo / "content/jobs", "\nvalid_through = 2026-10-15")
+    build(demo)
+    edit(demo / "content/jobs/backend-engineer.md", append("\nOne more team.\n"))
+    fast, _ = rebuild_both(demo, tmp_path)
+    assert fast.quick and fast.pages_rendered == 1
+
+
 def test_translations_keep_their_links(demo: Path, tmp_path: Path) -> None:
     jobs = demo / "content/jobs"
     original = (jobs / "backend-engineer.md").read_text(encoding="utf-8")
