@@ -77,7 +77,6 @@ SHOWN = (
 OWN = frozenset({f.name for f in dataclasses.fields(Job)} - set(SHOWN) - {"source", "id", "slug_suffix"}) | {"description_html", "countries"}
 # The templates that show other jobs than a job page's own (through cards, which are compared).
 LISTING_TEMPLATES = ("index.html", "listing.html", "company.html", "companies.html", "closed.html", "page.html", "404.html")
-FAMILIES = {"jobs.json": "jobs"}  # jobs-2.json... are pages of jobs.json
 
 
 def record_path(cache: Path) -> Path:
@@ -89,10 +88,8 @@ def shown(job: Job) -> tuple[Any, ...]:
 
 
 def family(name: str) -> str:
-    """Return which site-wide file `name` is part of (jobs-3.json is part of jobs.json)."""
-    if name.startswith("jobs-") and name.endswith(".json"):
-        return "jobs"
-    return FAMILIES.get(name, name)
+    """Return which site-wide file `name` is part of (jobs-3.json is a page of jobs.json)."""
+    return "jobs.json" if name.startswith("jobs-") and name.endswith(".json") else name
 
 
 def frame(config: Config, jobs_folder: Path) -> str:
@@ -167,7 +164,7 @@ class Record:
     frame: str
     output: str
     site_key: str
-    site_lines: list[str]  # Renderer.site_lines()
+    site_lines: list[str]  # Renderer.site_lines
     jobs: int  # open jobs (lines "job ..." after the first line)
     files: dict[str, Any]  # the local source's state["files"]
     spooled: list[str]  # the site-wide files kept in the cache with an index
@@ -213,7 +210,7 @@ def remember(
     if len(config.sources) != 1 or config.sources[0].type != "local" or not files:
         path.unlink(missing_ok=True)
         return
-    lines = renderer.site_lines()
+    lines = renderer.site_lines
     reads = listing_reads(renderer.env(config.site.default_language))  # the frame covers the templates
     folder = config.cache_dir / "files"
     indexed = {entry.name[: -len(".index")] for entry in os.scandir(folder) if entry.name.endswith(".index")} if folder.is_dir() else set()

@@ -259,8 +259,9 @@ class Renderer:
 
     def site_key(self) -> str:
         """Return the input key of the whole site: equal keys render byte-identical sites."""
-        return self.site_key_of(self.site_lines())
+        return self.site_key_of(self.site_lines)
 
+    @functools.cached_property  # the site key, and the record a quick rebuild starts from (quick.remember)
     def site_lines(self) -> list[str]:
         """Return what the site key is made of: the renderer's fingerprint, then one line per job (sorted), then the rest."""
         site = self.site

@@ -352,3 +352,10 @@ def test_an_expired_job_is_counted_and_warned_about_as_in_a_full_build(demo: Pat
     fast, _ = rebuild_both(demo, tmp_path)
     assert fast.quick and fast.sources[0].jobs == 13 and fast.pages_reused == 11  # 13 jobs, one of them expired
     assert any("expired on 2026-10-15" in warning for warning in fast.warnings)
+
+
+def test_a_kept_feed_without_its_index_takes_the_full_build(demo: Path, tmp_path: Path) -> None:
+    (demo / ".careers-cache/files/feed.json.index").unlink()
+    edit(demo / "content/jobs/backend-engineer.md", append("\nMore.\n"))
+    fast, _ = rebuild_both(demo, tmp_path)
+    assert not fast.quick and "feed.json" in (fast.written.written if fast.written else [])
